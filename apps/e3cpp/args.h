@@ -1,0 +1,87 @@
+#pragma once
+// A small declarative command-line parser for the e3cpp subcommands.
+//
+// Each subcommand declares its positionals, options (--name VALUE or --name=VALUE) and
+// flags (--name); parse() checks the arguments against the declaration and throws
+// UsageError with a one-line message naming the offending argument. --help is implicit.
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace e3::cli {
+
+/// A bad command line: printed as one line, exit status 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The result of ArgParser::parse().
+class ParsedArgs {
+ public:
+  /// True when --help was given (nothing else is checked then).
+  bool help() const { return help_; }
+  /// True when the option or flag was given on the command line (defaults do not count).
+  bool given(const std::string& name) const;
+  /// The value of an option (its default when not given); nullopt when neither exists.
+  std::optional<std::string> get(const std::string& name) const;
+  /// The value of an option that has a default or was given.
+  std::string value(const std::string& name) const;
+  /// The value of an option as a number; a UsageError names the option when it is not one.
+  long long integer(const std::string& name) const;
+  double real(const std::string& name) const;
+  /// Whether a flag was given.
+  bool flag(const std::string& name) const;
+  /// The values of a positional (several for a variadic one).
+  const std::vector<std::string>& positional(const std::string& name) const;
+  /// Options given on the command line, in order, as (name, value) pairs.
+  const std::vector<std::pair<std::string, std::string>>& given_options() const { return given_options_; }
+
+ private:
+  friend class ArgParser;
+  bool help_ = false;
+  std::map<std::string, std::string> values_;  // option values, defaults included
+  std::map<std::string, bool> flags_;
+  std::vector<std::pair<std::string, std::string>> given_options_;
+  std::map<std::string, std::vector<std::string>> positionals_;
+};
+
+/// Declares and parses the arguments of one subcommand.
+class ArgParser {
+ public:
+  ArgParser(std::string command, std::string summary);
+
+  /// A positional argument; `variadic` takes every remaining positional (at least one when required).
+  ArgParser& positional(const std::string& name, const std::string& help, bool required = true, bool variadic = false);
+  /// An option with a value; `default_value` is shown in the help and returned when absent.
+  ArgParser& option(const std::string& name, const std::string& metavar, const std::string& help,
+                    std::optional<std::string> default_value = std::nullopt);
+  /// A boolean flag.
+  ArgParser& flag(const std::string& name, const std::string& help);
+  /// Extra text printed after the option list.
+  ArgParser& epilog(const std::string& text);
+
+  ParsedArgs parse(const std::vector<std::string>& args) const;
+  std::string help() const;
+
+ private:
+  struct Positional {
+    std::string name, help;
+    bool required, variadic;
+  };
+  struct Option {
+    std::string name, metavar, help;
+    std::optional<std::string> default_value;
+    bool is_flag;
+  };
+  const Option* find_option(const std::string& name) const;
+
+  std::string command_, summary_, epilog_;
+  std::vector<Positional> positionals_;
+  std::vector<Option> options_;
+};
+
+}  // namespace e3::cli

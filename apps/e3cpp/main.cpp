@@ -1,0 +1,72 @@
+// e3cpp: one binary, one subcommand per job (see commands.h).
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "args.h"
+#include "commands.h"
+#include "e3/version.h"
+
+namespace {
+
+void print_usage(std::ostream& out) {
+  out << "usage: e3cpp <command> [arguments] [--help]\n"
+         "\n"
+         "SE(3)-equivariant neural networks (e3nn) for molecular properties (QM9).\n"
+         "\n"
+         "commands:\n";
+  for (const auto& command : e3::cli::commands()) {
+    const std::string name = command.name;
+    out << "  " << name << std::string(name.size() < 12 ? 14 - name.size() : 2, ' ') << command.summary << "\n";
+  }
+  out << "\n"
+         "options:\n"
+         "  --help        show this help; `e3cpp <command> --help` shows a command's own\n"
+         "  --version     print the version\n";
+}
+
+// Error messages are printed on one line, whatever the exception text holds.
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print_usage(std::cout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "e3cpp " << e3::kVersion << " (LibTorch " << TORCH_VERSION << ")\n";
+    return 0;
+  }
+  const auto& table = e3::cli::commands();
+  auto command = std::find_if(table.begin(), table.end(), [&](const auto& c) { return args[0] == c.name; });
+  if (command == table.end()) {
+    std::cerr << "e3cpp: error: unknown command '" << args[0] << "' (see e3cpp --help)\n";
+    return 2;
+  }
+  // LibTorch starts with one intra-op thread on some machines: use every core unless a
+  // command is told otherwise (--threads).
+  torch::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  try {
+    return command->run(std::vector<std::string>(args.begin() + 1, args.end()));
+  } catch (const e3::cli::UsageError& error) {
+    std::cerr << "e3cpp " << command->name << ": error: " << one_line(error.what()) << "\n";
+    return 2;
+  } catch (const c10::Error& error) {
+    std::cerr << "e3cpp " << command->name << ": error: " << one_line(error.what_without_backtrace()) << "\n";
+    return 1;
+  } catch (const std::exception& error) {
+    std::cerr << "e3cpp " << command->name << ": error: " << one_line(error.what()) << "\n";
+    return 1;
+  }
+}
