@@ -20,5 +20,6 @@ struct Command {
 const std::vector<Command>& commands();
 
 int run_rs(const Arguments& args);
+int run_dataset(const Arguments& args);
 
 }  // namespace e3::cli

@@ -1,0 +1,20 @@
+#pragma once
+// Chemical elements: symbol <-> atomic number, for reading XYZ files and printing counts.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace e3::data {
+
+/// Largest atomic number known (oganesson).
+inline constexpr int64_t kMaxAtomicNumber = 118;
+
+/// The atomic number of an element symbol ("H", "C", "Cl"; exact case), or of a species
+/// written as its atomic number ("6"); nullopt for anything else.
+std::optional<int64_t> atomic_number(std::string_view species);
+
+/// The symbol of atomic number z (1..kMaxAtomicNumber); std::out_of_range otherwise.
+const char* element_symbol(int64_t z);
+
+}  // namespace e3::data

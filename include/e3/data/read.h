@@ -1,0 +1,35 @@
+#pragma once
+// read_molecules(): one entry point for every source of molecules.
+//
+//   a file of extended XYZ or plain XYZ text, plain or gzip-compressed (.gz, by content)
+//   an original QM9 file (dsgdb9nsd_NNNNNN.xyz)
+//   a directory: its files named *.xyz, *.extxyz, *.xyz.gz or *.extxyz.gz (not recursive)
+//   an archive: QM9's dsgdb9nsd.xyz.tar.bz2, or any tar (plain, gzip, bzip2, xz) or zip
+//     archive; its regular files named *.xyz or *.extxyz are read, other members skipped
+//
+// Each text is read as an original QM9 file when its second line starts with "gdb" and a tab
+// or space (qm9_original_reader.h), otherwise as extended/plain XYZ (xyz_reader.h).
+// Molecules come in a canonical order — directory files and archive members sorted by name,
+// frames in file order — so that a seeded split is the same however the data is packed:
+// QM9's original files and the extended-XYZ copy sorted by index give the same order.
+// Every problem is a DataError naming the file (for archive members "ARCHIVE(MEMBER)"), the
+// line and the problem.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "e3/data/molecule.h"
+
+namespace e3::data {
+
+/// Reads every molecule of the file, directory or archive at `path` (see the file comment).
+/// DataError when the path does not exist, holds no molecules, or has bad content.
+std::vector<Molecule> read_molecules(const std::string& path);
+
+/// Parses the molecules of one text, detecting the format: `source` names it in errors and
+/// Molecule::source_file; `name` (the file name without directories) makes the ids of frames
+/// without a QM9 index.
+std::vector<Molecule> parse_molecules(std::string_view text, const std::string& source, const std::string& name);
+
+}  // namespace e3::data

@@ -1,0 +1,30 @@
+#pragma once
+// Directed edges of a batch of point clouds, in the order the fused KernelConv needs.
+
+#include <torch/types.h>
+
+namespace e3::nn {
+
+/// Edges B -> A ("src" B is the convolved atom, "dst" A receives the message), sorted by
+/// dst so that the edges into atom A are the contiguous range
+/// [dst_offsets[A], dst_offsets[A + 1]) (a CSR layout).
+struct Graph {
+  torch::Tensor edge_src;     ///< [E] int64
+  torch::Tensor edge_dst;     ///< [E] int64, non-decreasing
+  torch::Tensor dst_offsets;  ///< [N + 1] int64
+  int64_t num_nodes = 0;
+
+  int64_t num_edges() const { return edge_src.defined() ? edge_src.size(0) : 0; }
+
+  /// Builds the graph from edges in any order: sorts them by dst (stably) and computes the
+  /// offsets. When `order` is given it receives the permutation applied (new edge e is old
+  /// edge order[e]), for reordering per-edge data. Throws std::invalid_argument when an
+  /// index is outside [0, num_nodes) or the shapes disagree.
+  static Graph from_edges(const torch::Tensor& edge_src, const torch::Tensor& edge_dst, int64_t num_nodes,
+                          torch::Tensor* order = nullptr);
+
+  /// Throws std::invalid_argument unless the invariants above hold (cheap: O(E + N)).
+  void check() const;
+};
+
+}  // namespace e3::nn

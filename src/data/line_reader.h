@@ -1,0 +1,57 @@
+#pragma once
+// LineReader: walks a text line by line and turns every problem into a DataError that
+// names the file and the line (internal to the readers).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace e3::data {
+
+class LineReader {
+ public:
+  /// `text` must outlive the reader; `file` is the name errors give.
+  LineReader(std::string_view text, std::string file);
+
+  /// Moves to the next line (without its "\n" or "\r\n"); false at the end of the text.
+  bool next();
+  /// The current line.
+  std::string_view line() const { return line_; }
+  /// Number of the current line, from 1 (0 before the first call to next()).
+  int64_t line_number() const { return line_number_; }
+  /// True when only blank lines are left after the current one.
+  bool only_blank_lines_left() const;
+  const std::string& file() const { return file_; }
+
+  /// Throws DataError(file, line, problem) for the current line or for `line`.
+  [[noreturn]] void fail(const std::string& problem) const;
+  [[noreturn]] void fail_at(int64_t line, const std::string& problem) const;
+
+  /// The finite real number `token` spells (see parse_real); otherwise a DataError for the
+  /// current line naming `what`: "unparsable number" or "not a finite number".
+  double real(std::string_view token, std::string_view what) const;
+  /// The integer `token` spells; otherwise a DataError naming `what`.
+  int64_t integer(std::string_view token, std::string_view what) const;
+
+ private:
+  std::string_view text_;
+  std::string file_;
+  size_t next_ = 0;
+  std::string_view line_;
+  int64_t line_number_ = 0;
+};
+
+/// Splits `line` at runs of spaces and tabs into `tokens` (cleared first).
+void split_whitespace(std::string_view line, std::vector<std::string_view>& tokens);
+
+/// True when `line` holds only spaces and tabs.
+bool is_blank(std::string_view line);
+
+/// True when `text` ends with `suffix`.
+bool ends_with(std::string_view text, std::string_view suffix);
+
+/// `text` in single quotes for a message, shortened to about 60 characters.
+std::string quoted(std::string_view text);
+
+}  // namespace e3::data

@@ -1,0 +1,85 @@
+#include "e3/data/read.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "archive_reader.h"
+#include "e3/data/error.h"
+#include "e3/data/qm9_original_reader.h"
+#include "e3/data/xyz_reader.h"
+#include "line_reader.h"
+#include "text_file.h"
+
+namespace e3::data {
+namespace fs = std::filesystem;
+namespace {
+
+bool is_molecule_file_name(const std::string& name, bool allow_gzip) {
+  for (const char* suffix : {".xyz", ".extxyz"}) {
+    if (ends_with(name, suffix)) return true;
+  }
+  return allow_gzip && (ends_with(name, ".xyz.gz") || ends_with(name, ".extxyz.gz"));
+}
+
+// The molecules of several named files, concatenated in the order of the names.
+using NamedMolecules = std::pair<std::string, std::vector<Molecule>>;
+std::vector<Molecule> concatenate_by_name(std::vector<NamedMolecules> parts) {
+  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Molecule> molecules;
+  for (auto& part : parts) {
+    for (auto& molecule : part.second) molecules.push_back(std::move(molecule));
+  }
+  return molecules;
+}
+
+std::vector<Molecule> read_text(const std::string& path) {
+  return parse_molecules(read_text_file(path), path, fs::path(path).filename().string());
+}
+
+std::vector<Molecule> read_directory(const std::string& path) {
+  std::vector<NamedMolecules> parts;
+  std::error_code error;
+  for (fs::directory_iterator it(path, error), end; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (is_molecule_file_name(name, true) && it->is_regular_file()) {
+      parts.emplace_back(name, read_text(it->path().string()));
+    }
+  }
+  if (error) throw DataError(path, 0, "cannot list the directory: " + error.message());
+  if (parts.empty()) {
+    throw DataError(path, 0, "no molecule files (*.xyz, *.extxyz, *.xyz.gz, *.extxyz.gz) in the directory");
+  }
+  return concatenate_by_name(std::move(parts));
+}
+
+std::vector<Molecule> read_archive(const std::string& path) {
+  std::vector<NamedMolecules> parts;
+  for_each_archive_file(path, [&](const std::string& member, std::string_view content) {
+    if (!is_molecule_file_name(member, false)) return;
+    parts.emplace_back(member,
+                       parse_molecules(content, path + "(" + member + ")", fs::path(member).filename().string()));
+  });
+  if (parts.empty()) throw DataError(path, 0, "no molecule files (*.xyz, *.extxyz) in the archive");
+  return concatenate_by_name(std::move(parts));
+}
+
+}  // namespace
+
+std::vector<Molecule> parse_molecules(std::string_view text, const std::string& source, const std::string& name) {
+  if (is_qm9_original(text)) return {parse_qm9_original(text, source)};
+  return parse_xyz(text, source, name);
+}
+
+std::vector<Molecule> read_molecules(const std::string& path) {
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (status.type() == fs::file_type::not_found) throw DataError(path, 0, "no such file or directory");
+  if (error) throw DataError(path, 0, "cannot access: " + error.message());
+  if (fs::is_directory(status)) return read_directory(path);
+  if (!fs::is_regular_file(status)) throw DataError(path, 0, "not a regular file or directory");
+  return detect_file_kind(path) == FileKind::archive ? read_archive(path) : read_text(path);
+}
+
+}  // namespace e3::data

@@ -1,0 +1,372 @@
+// The fused KernelConv on the CPU, in the reassociated order of DESIGN.md.
+//
+// For each output group (U channels of order l_out, d = 2 l_out + 1 components) and the
+// P input columns of its paths, (2.49) is evaluated as
+//   stage 1, per edge:   X[e, i, c]   = sum_{j,k} n^p C_jki Y_k(e) F[src(e), v, j]     (c = column of path p + v)
+//   stage 2, per atom:   T[A, i, H, c] = sum_{e -> A} h[e, H] X[e, i, c]               (small GEMMs)
+//   stage 3, per atom:   G[A, u, i]   = sum_{H, c} T[A, i, H, c] W[H, c, u]            (one GEMM per chunk of atoms)
+// so that the H*U*V work per edge of forming R_uv (2.35) is never done and no per-edge
+// [U x V] weight or kernel exists. The backward pass (2.50)-(2.52) reassociates the same
+// way: dW = T^T dG, dT = dG W^T, dh[e] = X[e] dT[dst(e)]^T, dX[e] = h[e] dT[dst(e)], and
+// dF, dY from dX through the stage-1 contraction. T is rebuilt chunk by chunk in the
+// backward pass instead of being stored, so memory stays at O(E * P * d) plus one chunk per
+// thread. Threads split the atoms in chunks; within a parallel region OpenBLAS runs each
+// GEMM on the calling thread.
+//
+// Stage 1 reads the features in a component-major copy (within each input entry, component
+// j outer and copy v inner) so that its inner loops run contiguously over v.
+
+#include "kernel_conv_cpu.h"
+
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
+#include "blas.h"
+
+namespace e3::nn::detail {
+namespace {
+
+// [N, dim(rs)] with each entry laid out (v, j) -> the same with each entry laid out (j, v).
+torch::Tensor to_component_major(const o3::Rs& rs, const torch::Tensor& x) {
+  std::vector<torch::Tensor> entries;
+  const auto offsets = rs.offsets();
+  for (size_t e = 0; e < rs.size(); ++e) {
+    entries.push_back(x.narrow(1, offsets[e], rs[e].dim()).view({-1, rs[e].mul, rs[e].ir_dim()}).transpose(1, 2)
+                          .reshape({-1, rs[e].dim()}));
+  }
+  return torch::cat(entries, 1);
+}
+
+// The inverse of to_component_major().
+torch::Tensor from_component_major(const o3::Rs& rs, const torch::Tensor& x) {
+  std::vector<torch::Tensor> entries;
+  const auto offsets = rs.offsets();
+  for (size_t e = 0; e < rs.size(); ++e) {
+    entries.push_back(x.narrow(1, offsets[e], rs[e].dim()).view({-1, rs[e].ir_dim(), rs[e].mul}).transpose(1, 2)
+                          .reshape({-1, rs[e].dim()}));
+  }
+  return torch::cat(entries, 1);
+}
+
+// One path with n^p C[j][k][i] in the op's dtype.
+template <typename T>
+struct PathCoefficients {
+  const KernelPath* path;
+  int64_t d_in, d_filter, d_out;
+  int64_t harmonics_offset;  // l_f^2: where Y^{l_f} starts among the harmonics
+  std::vector<T> cg;
+};
+
+template <typename T>
+std::vector<PathCoefficients<T>> path_coefficients(const KernelOutputGroup& group) {
+  std::vector<PathCoefficients<T>> result;
+  for (const auto& path : group.paths) {
+    PathCoefficients<T> p{&path, 2 * path.l_in + 1, 2 * path.l_filter + 1, 2 * path.l_out + 1,
+                          int64_t(path.l_filter) * path.l_filter, {}};
+    p.cg.reserve(path.cg.size());
+    for (double c : path.cg) p.cg.push_back(static_cast<T>(c * path.norm));
+    result.push_back(std::move(p));
+  }
+  return result;
+}
+
+// The inputs as raw pointers.
+template <typename T>
+struct Raw {
+  Raw(const KernelConvInputs& in, const torch::Tensor& features_component_major)
+      : features(features_component_major.data_ptr<T>()),
+        harmonics(in.harmonics.data_ptr<T>()),
+        radial(in.radial.data_ptr<T>()),
+        src(in.edge_src.data_ptr<int64_t>()),
+        offsets(in.dst_offsets.data_ptr<int64_t>()),
+        num_nodes(in.features.size(0)),
+        num_edges(in.harmonics.size(0)),
+        dim_in(in.features.size(1)),
+        dim_harmonics(in.harmonics.size(1)),
+        hidden(in.radial.size(1)) {}
+  const T* features;  // component-major, see to_component_major()
+  const T* harmonics;
+  const T* radial;
+  const int64_t* src;
+  const int64_t* offsets;
+  int64_t num_nodes, num_edges, dim_in, dim_harmonics, hidden;
+};
+
+// cy[j * d_out + i] = sum_k n C[j][k][i] y[k], with y the harmonics Y^{l_f} of one edge.
+template <typename T>
+void contract_harmonics(const PathCoefficients<T>& p, const T* y, T* cy) {
+  std::fill(cy, cy + p.d_in * p.d_out, T(0));
+  for (int64_t j = 0; j < p.d_in; ++j) {
+    for (int64_t k = 0; k < p.d_filter; ++k) {
+      const T yk = y[k];
+      const T* c = p.cg.data() + (j * p.d_filter + k) * p.d_out;
+      for (int64_t i = 0; i < p.d_out; ++i) cy[j * p.d_out + i] += c[i] * yk;
+    }
+  }
+}
+
+constexpr int64_t kEdgeGrain = 16;
+
+// Stage 1: X [E, d_out, P] of one output group.
+template <typename T>
+void edge_messages(const Raw<T>& raw, const KernelOutputGroup& group, const std::vector<PathCoefficients<T>>& paths,
+                   T* x) {
+  const int64_t d = 2 * group.l_out + 1, columns = group.columns;
+  at::parallel_for(0, raw.num_edges, kEdgeGrain, [&](int64_t begin, int64_t end) {
+    std::vector<T> cy;
+    for (int64_t e = begin; e < end; ++e) {
+      const T* f = raw.features + raw.src[e] * raw.dim_in;
+      const T* y = raw.harmonics + e * raw.dim_harmonics;
+      T* xe = x + e * d * columns;
+      for (const auto& p : paths) {
+        const int64_t mul = p.path->mul_in;
+        cy.resize(p.d_in * d);
+        contract_harmonics(p, y + p.harmonics_offset, cy.data());
+        for (int64_t i = 0; i < d; ++i) {
+          T* row = xe + i * columns + p.path->column;
+          std::fill(row, row + mul, T(0));
+          for (int64_t j = 0; j < p.d_in; ++j) {
+            const T c = cy[j * d + i];
+            const T* fj = f + p.path->in_offset + j * mul;
+            for (int64_t v = 0; v < mul; ++v) row[v] += c * fj[v];
+          }
+        }
+      }
+    }
+  });
+}
+
+// Backward of stage 1: accumulates per-edge gradients of the source features
+// (d_edge_features [E, dim_in], later summed into atoms) and of the harmonics.
+template <typename T>
+void edge_messages_backward(const Raw<T>& raw, const KernelOutputGroup& group,
+                            const std::vector<PathCoefficients<T>>& paths, const T* dx, T* d_edge_features,
+                            T* d_harmonics) {
+  const int64_t d = 2 * group.l_out + 1, columns = group.columns;
+  at::parallel_for(0, raw.num_edges, kEdgeGrain, [&](int64_t begin, int64_t end) {
+    std::vector<T> cy, m;
+    for (int64_t e = begin; e < end; ++e) {
+      const T* f = raw.features + raw.src[e] * raw.dim_in;
+      const T* dxe = dx + e * d * columns;
+      for (const auto& p : paths) {
+        const int64_t mul = p.path->mul_in;
+        if (d_edge_features) {
+          // dF[j, v] += sum_i (n C Y)[j, i] dX[i, v]
+          cy.resize(p.d_in * d);
+          contract_harmonics(p, raw.harmonics + e * raw.dim_harmonics + p.harmonics_offset, cy.data());
+          for (int64_t j = 0; j < p.d_in; ++j) {
+            T* df = d_edge_features + e * raw.dim_in + p.path->in_offset + j * mul;
+            for (int64_t i = 0; i < d; ++i) {
+              const T c = cy[j * d + i];
+              const T* g = dxe + i * columns + p.path->column;
+              for (int64_t v = 0; v < mul; ++v) df[v] += c * g[v];
+            }
+          }
+        }
+        if (d_harmonics) {
+          // dY[k] += sum_{j,i} n C[j][k][i] M[j, i], M[j, i] = sum_v F[j, v] dX[i, v]
+          m.resize(p.d_in * d);
+          for (int64_t j = 0; j < p.d_in; ++j) {
+            const T* fj = f + p.path->in_offset + j * mul;
+            for (int64_t i = 0; i < d; ++i) {
+              const T* g = dxe + i * columns + p.path->column;
+              T sum = 0;
+              for (int64_t v = 0; v < mul; ++v) sum += fj[v] * g[v];
+              m[j * d + i] = sum;
+            }
+          }
+          T* dy = d_harmonics + e * raw.dim_harmonics + p.harmonics_offset;
+          for (int64_t j = 0; j < p.d_in; ++j) {
+            for (int64_t k = 0; k < p.d_filter; ++k) {
+              const T* c = p.cg.data() + (j * p.d_filter + k) * d;
+              T sum = 0;
+              for (int64_t i = 0; i < d; ++i) sum += c[i] * m[j * d + i];
+              dy[k] += sum;
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+// Stage 2 for atoms [a0, a1): t[a - a0, i] = h_A^T X_A[:, i] ([H, P]), for each component i.
+// Runs on the calling thread (callers parallelize over chunks of atoms).
+template <typename T>
+void gather_to_atoms(const Raw<T>& raw, int64_t d, int64_t columns, const T* x, int64_t a0, int64_t a1, T* t) {
+  const int64_t hidden = raw.hidden, block = hidden * columns;
+  for (int64_t a = a0; a < a1; ++a) {
+    const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
+    T* ta = t + (a - a0) * d * block;
+    if (n == 0) {
+      std::fill(ta, ta + d * block, T(0));
+      continue;
+    }
+    for (int64_t i = 0; i < d; ++i) {
+      blas::gemm(true, false, hidden, columns, n, T(1), raw.radial + e0 * hidden, hidden,
+                 x + e0 * d * columns + i * columns, d * columns, T(0), ta + i * block, columns);
+    }
+  }
+}
+
+// Atoms per chunk. Each thread takes whole chunks (stages 2 and 3, or their backward), so a
+// chunk's T, about 2^19 elements (2 MiB in float32), stays in that core's cache; and there are
+// at least four chunks per thread to balance the load.
+int64_t chunk_atoms(int64_t num_nodes, int64_t d, int64_t hidden, int64_t columns) {
+  const int64_t by_memory = (int64_t(1) << 19) / std::max<int64_t>(1, d * hidden * columns);
+  const int64_t by_balance = (num_nodes + 4 * at::get_num_threads() - 1) / (4 * at::get_num_threads());
+  return std::max<int64_t>(1, std::min(by_memory, by_balance));
+}
+
+// Writes stage 3's result for atoms [a0, a1), gt [(a - a0) * d + i, channel], into each
+// slice's part of the output [N, dim_out] (layout: channel-major, then component).
+template <typename T>
+void scatter_output(const KernelOutputGroup& group, int64_t d, const T* gt, int64_t a0, int64_t a1, T* output,
+                    int64_t dim_out) {
+  for (int64_t a = a0; a < a1; ++a) {
+    const T* g = gt + (a - a0) * d * group.mul_out;
+    for (const auto& slice : group.slices) {
+      T* out = output + a * dim_out + slice.out_offset;
+      for (int64_t u = 0; u < slice.mul; ++u) {
+        for (int64_t i = 0; i < d; ++i) out[u * d + i] = g[i * group.mul_out + slice.first_channel + u];
+      }
+    }
+  }
+}
+
+template <typename T>
+torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in) {
+  const torch::Tensor features = to_component_major(plan.rs_in(), in.features);
+  const Raw<T> raw(in, features);
+  const auto options = in.features.options();
+  const int64_t dim_out = plan.rs_out().dim();
+  torch::Tensor output = torch::zeros({raw.num_nodes, dim_out}, options);
+  for (const auto& group : plan.groups()) {
+    const int64_t d = 2 * group.l_out + 1, columns = group.columns, mul = group.mul_out, block = raw.hidden * columns;
+    const auto paths = path_coefficients<T>(group);
+    torch::Tensor x = torch::empty({raw.num_edges, d, columns}, options);
+    edge_messages(raw, group, paths, x.data_ptr<T>());
+    const torch::Tensor w = in.weight.narrow(1, group.weight_offset, columns * mul).contiguous();  // [H * P, U]
+    const int64_t chunk = chunk_atoms(raw.num_nodes, d, raw.hidden, columns);
+    const int64_t num_chunks = (raw.num_nodes + chunk - 1) / chunk;
+    at::parallel_for(0, num_chunks, 1, [&](int64_t c0, int64_t c1) {
+      torch::Tensor t = torch::empty({chunk * d, block}, options);
+      torch::Tensor gt = torch::empty({chunk * d, mul}, options);
+      for (int64_t c = c0; c < c1; ++c) {
+        const int64_t a0 = c * chunk, a1 = std::min(raw.num_nodes, a0 + chunk);
+        gather_to_atoms(raw, d, columns, x.data_ptr<T>(), a0, a1, t.data_ptr<T>());
+        blas::gemm(false, false, (a1 - a0) * d, mul, block, T(1), t.data_ptr<T>(), block, w.data_ptr<T>(), mul, T(0),
+                   gt.data_ptr<T>(), mul);
+        scatter_output(group, d, gt.data_ptr<T>(), a0, a1, output.data_ptr<T>(), dim_out);
+      }
+    });
+  }
+  return output;
+}
+
+template <typename T>
+KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs& in, const torch::Tensor& grad_output,
+                                  const std::array<bool, 4>& needed) {
+  const torch::Tensor features = to_component_major(plan.rs_in(), in.features);
+  const Raw<T> raw(in, features);
+  const auto options = in.features.options();
+  const bool need_features = needed[0], need_harmonics = needed[1], need_radial = needed[2], need_weight = needed[3];
+  const bool need_dx = need_features || need_harmonics;
+  const int64_t hidden = raw.hidden;
+
+  KernelConvGradients grads;
+  torch::Tensor d_edge_features;
+  if (need_features) d_edge_features = torch::zeros({raw.num_edges, raw.dim_in}, options);
+  if (need_harmonics) grads.harmonics = torch::zeros({raw.num_edges, raw.dim_harmonics}, options);
+  if (need_radial) grads.radial = torch::zeros({raw.num_edges, hidden}, options);
+  if (need_weight) grads.weight = torch::zeros({hidden, plan.num_weights()}, options);
+
+  for (const auto& group : plan.groups()) {
+    const int64_t d = 2 * group.l_out + 1, columns = group.columns, mul = group.mul_out, block = hidden * columns;
+    const auto paths = path_coefficients<T>(group);
+    torch::Tensor x = torch::empty({raw.num_edges, d, columns}, options);
+    edge_messages(raw, group, paths, x.data_ptr<T>());
+    // dG of this group as [N * d, U] (component-major, like stage 3's output).
+    std::vector<torch::Tensor> pieces;
+    for (const auto& slice : group.slices) {
+      pieces.push_back(grad_output.narrow(1, slice.out_offset, slice.mul * d).view({raw.num_nodes, slice.mul, d}));
+    }
+    const torch::Tensor dgt = torch::cat(pieces, 1).transpose(1, 2).contiguous();
+    const torch::Tensor w = in.weight.narrow(1, group.weight_offset, columns * mul).contiguous();
+    torch::Tensor dw = need_weight ? torch::zeros({block, mul}, options) : torch::Tensor();
+    torch::Tensor dx = need_dx ? torch::empty({raw.num_edges, d, columns}, options) : torch::Tensor();
+    const int64_t chunk = chunk_atoms(raw.num_nodes, d, hidden, columns);
+    const int64_t num_chunks = (raw.num_nodes + chunk - 1) / chunk;
+    std::mutex dw_mutex;
+    at::parallel_for(0, num_chunks, 1, [&](int64_t c0, int64_t c1) {
+      torch::Tensor t, local_dw, dt;
+      if (need_weight) {
+        t = torch::empty({chunk * d, block}, options);
+        local_dw = torch::zeros({block, mul}, options);
+      }
+      if (need_radial || need_dx) dt = torch::empty({chunk * d, block}, options);
+      for (int64_t c = c0; c < c1; ++c) {
+        const int64_t a0 = c * chunk, a1 = std::min(raw.num_nodes, a0 + chunk), rows = (a1 - a0) * d;
+        const T* dg = dgt.data_ptr<T>() + a0 * d * mul;
+        if (need_weight) {  // dW += T^T dG
+          gather_to_atoms(raw, d, columns, x.data_ptr<T>(), a0, a1, t.data_ptr<T>());
+          blas::gemm(true, false, block, mul, rows, T(1), t.data_ptr<T>(), block, dg, mul, T(1),
+                     local_dw.data_ptr<T>(), mul);
+        }
+        if (!need_radial && !need_dx) continue;
+        // dT = dG W^T, then per atom: dh[e] += X[e, i] dT[i]^T, dX[e, i] = h[e] dT[i].
+        blas::gemm(false, true, rows, block, mul, T(1), dg, mul, w.data_ptr<T>(), mul, T(0), dt.data_ptr<T>(), block);
+        for (int64_t a = a0; a < a1; ++a) {
+          const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
+          if (n == 0) continue;
+          for (int64_t i = 0; i < d; ++i) {
+            const T* dta = dt.data_ptr<T>() + ((a - a0) * d + i) * block;
+            if (need_radial) {
+              blas::gemm(false, true, n, hidden, columns, T(1), x.data_ptr<T>() + e0 * d * columns + i * columns,
+                         d * columns, dta, columns, T(1), grads.radial.data_ptr<T>() + e0 * hidden, hidden);
+            }
+            if (need_dx) {
+              blas::gemm(false, false, n, columns, hidden, T(1), raw.radial + e0 * hidden, hidden, dta, columns, T(0),
+                         dx.data_ptr<T>() + e0 * d * columns + i * columns, d * columns);
+            }
+          }
+        }
+      }
+      if (need_weight) {
+        std::lock_guard<std::mutex> lock(dw_mutex);
+        dw.add_(local_dw);
+      }
+    });
+    if (need_weight) grads.weight.narrow(1, group.weight_offset, columns * mul).copy_(dw.view({hidden, columns * mul}));
+    if (need_dx) {
+      edge_messages_backward(raw, group, paths, dx.data_ptr<T>(),
+                             need_features ? d_edge_features.data_ptr<T>() : nullptr,
+                             need_harmonics ? grads.harmonics.data_ptr<T>() : nullptr);
+    }
+  }
+  if (need_features) {
+    grads.features = from_component_major(
+        plan.rs_in(), torch::zeros({raw.num_nodes, raw.dim_in}, options).index_add_(0, in.edge_src, d_edge_features));
+  }
+  return grads;
+}
+
+}  // namespace
+
+torch::Tensor kernel_conv_forward_cpu(const KernelPlan& plan, const KernelConvInputs& inputs) {
+  return inputs.features.scalar_type() == torch::kDouble ? forward_impl<double>(plan, inputs)
+                                                         : forward_impl<float>(plan, inputs);
+}
+
+KernelConvGradients kernel_conv_backward_cpu(const KernelPlan& plan, const KernelConvInputs& inputs,
+                                             const torch::Tensor& grad_output, const std::array<bool, 4>& needed) {
+  const auto grad = grad_output.to(inputs.features.scalar_type()).contiguous();
+  return inputs.features.scalar_type() == torch::kDouble ? backward_impl<double>(plan, inputs, grad, needed)
+                                                         : backward_impl<float>(plan, inputs, grad, needed);
+}
+
+}  // namespace e3::nn::detail

@@ -1,0 +1,33 @@
+#pragma once
+// CPU kernels of the fused KernelConv (internal; see kernel_conv_function.h).
+
+#include <torch/types.h>
+
+#include <array>
+
+#include "e3/nn/kernel_plan.h"
+
+namespace e3::nn::detail {
+
+/// The inputs of the op, already checked: contiguous, one dtype (float32 or float64), CPU.
+struct KernelConvInputs {
+  torch::Tensor features;     // [N, dim_in]
+  torch::Tensor harmonics;    // [E, (lf_max+1)^2]
+  torch::Tensor radial;       // [E, H]
+  torch::Tensor weight;       // [H, num_weights]
+  torch::Tensor edge_src;     // [E] int64
+  torch::Tensor dst_offsets;  // [N+1] int64
+};
+
+/// Gradients with respect to features, harmonics, radial and weight (undefined when not needed).
+struct KernelConvGradients {
+  torch::Tensor features, harmonics, radial, weight;
+};
+
+torch::Tensor kernel_conv_forward_cpu(const KernelPlan& plan, const KernelConvInputs& inputs);
+
+/// `needed` flags, in the order features, harmonics, radial, weight.
+KernelConvGradients kernel_conv_backward_cpu(const KernelPlan& plan, const KernelConvInputs& inputs,
+                                             const torch::Tensor& grad_output, const std::array<bool, 4>& needed);
+
+}  // namespace e3::nn::detail

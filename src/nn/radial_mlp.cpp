@@ -1,0 +1,44 @@
+#include "e3/nn/radial_mlp.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace e3::nn {
+
+RadialMLPImpl::RadialMLPImpl(RadialMLPOptions options_) : options(std::move(options_)) { reset(); }
+
+void RadialMLPImpl::reset() {
+  if (options.in_features() < 1 || options.out_features() < 1 || options.hidden() < 1 || options.layers() < 0) {
+    throw std::invalid_argument("radial MLP: sizes must be positive and layers non-negative");
+  }
+  hidden_weights_.clear();
+  int64_t fan_in = options.in_features();
+  for (int64_t i = 0; i < options.layers(); ++i) {
+    hidden_weights_.push_back(register_parameter("hidden" + std::to_string(i), torch::randn({fan_in, options.hidden()})));
+    fan_in = options.hidden();
+  }
+  output_weight_ = register_parameter("output", torch::randn({fan_in, options.out_features()}));
+}
+
+int64_t RadialMLPImpl::hidden_features() const {
+  return options.layers() > 0 ? options.hidden() : options.in_features();
+}
+
+torch::Tensor RadialMLPImpl::hidden(const torch::Tensor& basis) {
+  torch::Tensor x = basis;
+  for (const auto& weight : hidden_weights_) {
+    x = apply_activation(options.activation(), torch::matmul(x, weight) * (1.0 / std::sqrt(double(weight.size(0)))));
+  }
+  return x;
+}
+
+torch::Tensor RadialMLPImpl::output_weight() {
+  return output_weight_ * (1.0 / std::sqrt(double(output_weight_.size(0))));
+}
+
+torch::Tensor RadialMLPImpl::forward(const torch::Tensor& basis) { return torch::matmul(hidden(basis), output_weight()); }
+
+}  // namespace e3::nn

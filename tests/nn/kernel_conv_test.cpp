@@ -1,0 +1,142 @@
+// The fused KernelConv against the reference (2.42)+(2.45), and its gradients against
+// finite differences.
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <numeric>
+
+#include "e3/nn/kernel_conv_function.h"
+#include "e3/nn/kernel_conv_reference.h"
+#include "e3/o3/spherical_harmonics.h"
+#include "gradcheck.h"
+#include "random_graph.h"
+
+namespace e3::nn {
+namespace {
+
+using testing::random_cloud;
+
+double relative_error(const torch::Tensor& a, const torch::Tensor& b) {
+  return ((a - b).abs().max() / b.abs().max().clamp_min(1e-300)).item<double>();
+}
+
+std::vector<int> orders_up_to(int lmax) {
+  std::vector<int> orders(lmax + 1);
+  std::iota(orders.begin(), orders.end(), 0);
+  return orders;
+}
+
+// Leaves of one evaluation: features, positions (the harmonics are computed from them, so
+// their gradient covers the harmonics), radial hidden activations and the output layer.
+struct Problem {
+  c10::intrusive_ptr<KernelPlan> plan;
+  Graph graph;
+  torch::Tensor features, positions, hidden, weight;
+
+  torch::Tensor harmonics() const {
+    const auto vectors = positions.index_select(0, graph.edge_src) - positions.index_select(0, graph.edge_dst);
+    return o3::spherical_harmonics(orders_up_to(plan->lf_max()), vectors);
+  }
+  torch::Tensor fused() const { return kernel_conv(plan, features, harmonics(), hidden, weight, graph); }
+  torch::Tensor reference() const { return kernel_conv_reference(*plan, features, harmonics(), hidden, weight, graph); }
+};
+
+Problem make_problem(const std::string& rs_in, const std::string& rs_out, int lf_max, torch::Dtype dtype,
+                     const std::vector<int64_t>& sizes, int64_t hidden, uint64_t seed) {
+  const auto cloud = random_cloud(sizes, 3.5, seed);
+  auto generator = at::detail::createCPUGenerator(seed + 1);
+  Problem p;
+  p.plan = c10::make_intrusive<KernelPlan>(o3::Rs::parse(rs_in), o3::Rs::parse(rs_out), lf_max,
+                                           o3::ShNormalization::integral, 6.0);
+  p.graph = cloud.graph;
+  const auto options = torch::TensorOptions().dtype(dtype);
+  p.features = torch::randn({cloud.positions.size(0), p.plan->rs_in().dim()}, generator, options).requires_grad_();
+  p.positions = cloud.positions.to(dtype).requires_grad_();
+  p.hidden = torch::randn({p.graph.num_edges(), hidden}, generator, options).requires_grad_();
+  p.weight = (torch::randn({hidden, p.plan->num_weights()}, generator, options) / std::sqrt(double(hidden))).requires_grad_();
+  return p;
+}
+
+// Output and the gradients of <output, grad_output> with respect to every leaf.
+std::vector<torch::Tensor> evaluate(const Problem& p, bool fused, const torch::Tensor& grad_output) {
+  const auto output = fused ? p.fused() : p.reference();
+  const std::vector<torch::Tensor> leaves{p.features, p.positions, p.hidden, p.weight};
+  // With lf_max = 0 the positions do not enter (Y^0 is constant): their gradient is zero.
+  const auto grads = torch::autograd::grad({output}, leaves, {grad_output}, /*retain_graph=*/c10::nullopt,
+                                           /*create_graph=*/false, /*allow_unused=*/true);
+  std::vector<torch::Tensor> result{output.detach()};
+  for (size_t i = 0; i < leaves.size(); ++i) result.push_back(grads[i].defined() ? grads[i] : torch::zeros_like(leaves[i]));
+  return result;
+}
+
+void expect_fused_matches_reference(const std::string& rs_in, const std::string& rs_out, int lf_max,
+                                    torch::Dtype dtype, double tolerance) {
+  const auto p = make_problem(rs_in, rs_out, lf_max, dtype, {7, 11, 4, 1, 9}, 16, 42);
+  auto generator = at::detail::createCPUGenerator(7);
+  const auto grad_output = torch::randn({p.graph.num_nodes, p.plan->rs_out().dim()}, generator, torch::TensorOptions().dtype(dtype));
+  const auto fused = evaluate(p, true, grad_output);
+  const auto reference = evaluate(p, false, grad_output);
+  const char* names[] = {"output", "d features", "d positions (through the harmonics)", "d radial hidden", "d weight"};
+  for (size_t i = 0; i < fused.size(); ++i) {
+    EXPECT_EQ(fused[i].scalar_type(), dtype);
+    EXPECT_LT(relative_error(fused[i], reference[i]), tolerance)
+        << names[i] << " for " << rs_in << " -> " << rs_out << " (lf_max " << lf_max << ")";
+  }
+}
+
+// The representations of the issue, with the gate scalars of a following gated block.
+TEST(KernelConvFused, MatchesReferenceFloat64) {
+  expect_fused_matches_reference("64x0+21x1", "64x0+21x0+21x1", 2, torch::kDouble, 1e-10);
+  expect_fused_matches_reference("42x0+14x1+8x2", "42x0+22x0+14x1+8x2", 2, torch::kDouble, 1e-10);
+  expect_fused_matches_reference("128x0", "64x0+21x0+21x1", 2, torch::kDouble, 1e-10);
+  expect_fused_matches_reference("3x0+2x1+2x2+1x3", "1x0+2x1+1x2+2x3", 3, torch::kDouble, 1e-10);
+  expect_fused_matches_reference("2x0e+1x1o+1x1e", "1x0e+1x0o+2x1o+1x2e", 2, torch::kDouble, 1e-10);
+  // Entries of one order scattered over Rs_out (one group, several slices), and over Rs_in.
+  expect_fused_matches_reference("2x0+1x1+1x0", "1x1+2x0+1x1+1x2", 2, torch::kDouble, 1e-10);
+}
+
+TEST(KernelConvFused, MatchesReferenceFloat32) {
+  expect_fused_matches_reference("64x0+21x1", "64x0+21x0+21x1", 2, torch::kFloat, 1e-5);
+  expect_fused_matches_reference("42x0+14x1+8x2", "42x0+22x0+14x1+8x2", 2, torch::kFloat, 1e-5);
+}
+
+TEST(KernelConvFused, FilterOrdersUpToLfMax) {
+  for (int lf_max = 0; lf_max <= 3; ++lf_max) {
+    expect_fused_matches_reference("4x0+3x1+2x2", "3x0+2x1+2x2", lf_max, torch::kDouble, 1e-10);
+  }
+}
+
+TEST(KernelConvFused, Gradcheck) {
+  // Small enough for a full numerical Jacobian, with an isolated atom and l up to 2.
+  const auto p = make_problem("2x0+1x1+1x2", "1x0+2x1+1x2", 2, torch::kDouble, {3, 2, 1}, 3, 5);
+  ASSERT_GT(p.graph.num_edges(), 0);
+  const auto harmonics = p.harmonics().detach().requires_grad_();
+  auto function = [&](const std::vector<torch::Tensor>& x) { return kernel_conv(p.plan, x[0], x[1], x[2], x[3], p.graph); };
+  const auto result = testing::gradcheck(
+      function, {p.features.detach().requires_grad_(), harmonics, p.hidden.detach().requires_grad_(),
+                 p.weight.detach().requires_grad_()});
+  EXPECT_TRUE(result.ok) << result.message;
+  EXPECT_LT(result.max_error, 1e-6);
+}
+
+TEST(KernelConvFused, SkipsGradientsNobodyNeeds) {
+  const auto p = make_problem("3x0+1x1", "2x0+1x1", 1, torch::kDouble, {4, 3}, 4, 9);
+  const auto harmonics = p.harmonics().detach();  // no gradient
+  const auto output = kernel_conv(p.plan, p.features.detach(), harmonics, p.hidden.detach(), p.weight, p.graph);
+  output.sum().backward();
+  EXPECT_TRUE(p.weight.grad().defined());
+  EXPECT_FALSE(p.hidden.grad().defined());
+}
+
+TEST(KernelConvFused, RejectsMismatchedInputs) {
+  const auto p = make_problem("3x0+1x1", "2x0+1x1", 1, torch::kDouble, {4, 3}, 4, 9);
+  const auto y = p.harmonics().detach();
+  EXPECT_THROW(kernel_conv(p.plan, p.features.narrow(1, 0, 5), y, p.hidden, p.weight, p.graph), std::invalid_argument);
+  EXPECT_THROW(kernel_conv(p.plan, p.features, y.narrow(1, 0, 1), p.hidden, p.weight, p.graph), std::invalid_argument);
+  EXPECT_THROW(kernel_conv(p.plan, p.features, y, p.hidden, p.weight.narrow(1, 0, 3), p.graph), std::invalid_argument);
+  EXPECT_THROW(kernel_conv(p.plan, p.features.to(torch::kFloat), y, p.hidden, p.weight, p.graph), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace e3::nn
