@@ -6,6 +6,10 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"rs", "inspect a representation (Rs): dimension, layout offsets, both notations", run_rs},
       {"dataset", "describe molecule data (QM9 files, extended XYZ, archives): atoms, elements, targets", run_dataset},
+      {"train", "train an L-Net on a QM9 target (Table 3.1 presets in configs/), or resume a run", run_train},
+      {"eval", "MAE and RMSE of a trained run on its test/val/train split or on other molecules", run_eval},
+      {"predict", "predict a trained run's target for the molecules of xyz files", run_predict},
+      {"tetris", "the tetris chirality experiment: train on 8 shapes, test on random rotations (Fig. 2.12)", run_tetris},
   };
   return table;
 }

@@ -21,5 +21,9 @@ const std::vector<Command>& commands();
 
 int run_rs(const Arguments& args);
 int run_dataset(const Arguments& args);
+int run_train(const Arguments& args);
+int run_eval(const Arguments& args);
+int run_predict(const Arguments& args);
+int run_tetris(const Arguments& args);
 
 }  // namespace e3::cli

@@ -1,5 +1,6 @@
 #include "e3/data/elements.h"
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,25 @@ std::optional<int64_t> atomic_number(std::string_view species) {
     if (species == kSymbols[z - 1]) return z;
   }
   return std::nullopt;
+}
+
+std::vector<int64_t> parse_element_list(const std::string& text) {
+  std::vector<int64_t> elements;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    std::string symbol = text.substr(start, comma - start);
+    symbol.erase(0, symbol.find_first_not_of(' '));
+    symbol.erase(symbol.find_last_not_of(' ') + 1);
+    const auto z = atomic_number(symbol);
+    if (!z) throw std::invalid_argument("unknown element '" + symbol + "' in the list \"" + text + "\"");
+    if (std::find(elements.begin(), elements.end(), *z) != elements.end()) {
+      throw std::invalid_argument("element " + symbol + " appears twice in the list \"" + text + "\"");
+    }
+    elements.push_back(*z);
+    start = comma + 1;
+  }
+  return elements;
 }
 
 const char* element_symbol(int64_t z) {

@@ -20,19 +20,36 @@ TargetStatistics mean_and_std(const std::vector<double>& values) {
   return statistics;
 }
 
-TargetStatistics target_statistics(const Dataset& dataset, const std::vector<size_t>& indices, Target target) {
+TargetStatistics target_statistics(const Dataset& dataset, const std::vector<size_t>& indices, Target target,
+                                   bool per_atom) {
   if (indices.empty()) {
     throw std::invalid_argument(std::string("statistics of ") + target_name(target) + " over no molecules");
   }
-  std::vector<double> per_atom;
-  per_atom.reserve(indices.size());
+  std::vector<double> values;
+  values.reserve(indices.size());
   for (size_t index : indices) {
     const Molecule& molecule = dataset.molecules().at(index);
-    const double t = molecule.target(target);
-    per_atom.push_back((t - reference_bias(molecule.atomic_numbers, target)) /
-                       static_cast<double>(molecule.num_atoms()));
+    const double offset = molecule.target(target) - reference_bias(molecule.atomic_numbers, target);
+    values.push_back(per_atom ? offset / static_cast<double>(molecule.num_atoms()) : offset);
   }
-  return mean_and_std(per_atom);
+  return mean_and_std(values);
+}
+
+double mean_neighbor_count(const Dataset& dataset, const std::vector<size_t>& indices, double cutoff) {
+  int64_t atoms = 0, pairs = 0;
+  for (size_t index : indices) {
+    const Molecule& molecule = dataset.molecules().at(index);
+    const double* r = molecule.positions.data();
+    const int64_t n = molecule.num_atoms();
+    atoms += n;
+    for (int64_t a = 0; a < n; ++a) {
+      for (int64_t b = a + 1; b < n; ++b) {
+        const double dx = r[3 * a] - r[3 * b], dy = r[3 * a + 1] - r[3 * b + 1], dz = r[3 * a + 2] - r[3 * b + 2];
+        if (dx * dx + dy * dy + dz * dz < cutoff * cutoff) pairs += 2;  // a neighbour of b and b of a
+      }
+    }
+  }
+  return atoms > 0 ? static_cast<double>(pairs) / static_cast<double>(atoms) : 0.0;
 }
 
 }  // namespace e3::data

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace e3::nn {
 
@@ -31,6 +32,40 @@ Graph Graph::from_edges(const torch::Tensor& edge_src, const torch::Tensor& edge
   graph.dst_offsets = torch::cat({torch::zeros({1}, torch::kLong), counts.cumsum(0)});
   if (order) *order = permutation;
   return graph;
+}
+
+Graph radius_graph(const torch::Tensor& positions, const torch::Tensor& cloud_index, double cutoff) {
+  if (positions.dim() != 2 || positions.size(1) != 3 || cloud_index.dim() != 1 ||
+      cloud_index.size(0) != positions.size(0)) {
+    throw std::invalid_argument("radius_graph: positions must be [N, 3] and cloud_index [N]");
+  }
+  if (!(cutoff > 0.0)) throw std::invalid_argument("radius_graph: the cutoff must be positive");
+  const int64_t n = positions.size(0);
+  const auto points = positions.detach().to(torch::kCPU, torch::kDouble).contiguous();
+  const auto clouds = cloud_index.to(torch::kCPU, torch::kLong).contiguous();
+  const auto p = points.accessor<double, 2>();
+  // The points of each cloud, in order: pairs are only looked for within a cloud.
+  const auto order = std::get<1>(clouds.sort(/*stable=*/c10::optional<bool>(true), /*dim=*/0));
+  const auto c = clouds.accessor<int64_t, 1>();
+  const auto o = order.accessor<int64_t, 1>();
+  std::vector<int64_t> src, dst;
+  for (int64_t begin = 0; begin < n;) {
+    int64_t end = begin;
+    while (end < n && c[o[end]] == c[o[begin]]) ++end;
+    for (int64_t i = begin; i < end; ++i) {
+      for (int64_t j = begin; j < end; ++j) {
+        const int64_t a = o[i], b = o[j];
+        const double dx = p[b][0] - p[a][0], dy = p[b][1] - p[a][1], dz = p[b][2] - p[a][2];
+        if (a != b && dx * dx + dy * dy + dz * dz < cutoff * cutoff) {
+          src.push_back(b);
+          dst.push_back(a);
+        }
+      }
+    }
+    begin = end;
+  }
+  const auto options = torch::TensorOptions().dtype(torch::kLong).device(positions.device());
+  return Graph::from_edges(torch::tensor(src, options), torch::tensor(dst, options), n);
 }
 
 void Graph::check() const {

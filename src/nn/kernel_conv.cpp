@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
+
 #include "e3/nn/kernel_conv_function.h"
 #include "e3/nn/kernel_conv_reference.h"
 
@@ -24,6 +26,21 @@ torch::Tensor KernelConvImpl::forward(const torch::Tensor& features, const EdgeI
   const auto weight = radial->output_weight();
   if (options.kernel().fused()) return kernel_conv(plan_, features, edges.harmonics, hidden, weight, edges.graph);
   return kernel_conv_reference(*plan_, features, edges.harmonics, hidden, weight, edges.graph);
+}
+
+void KernelConvImpl::normalize_output(const torch::Tensor& output) {
+  torch::NoGradGuard no_grad;
+  // One factor per radial weight; a group's weights form a [P, U] block, channel u last.
+  auto factors = torch::ones({plan_->num_weights()}, torch::kDouble);
+  for (const auto& group : plan_->groups()) {
+    auto block = factors.narrow(0, group.weight_offset, group.columns * group.mul_out).view({group.columns, group.mul_out});
+    for (const auto& slice : group.slices) {
+      const double moment =
+          output.narrow(1, slice.out_offset, slice.mul * (2 * group.l_out + 1)).pow(2).mean().item<double>();
+      if (moment > 0.0 && std::isfinite(moment)) block.narrow(1, slice.first_channel, slice.mul).fill_(1.0 / std::sqrt(moment));
+    }
+  }
+  radial->scale_outputs(factors);
 }
 
 void KernelConvImpl::pretty_print(std::ostream& stream) const {

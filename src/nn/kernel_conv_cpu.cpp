@@ -213,11 +213,13 @@ void gather_to_atoms(const Raw<T>& raw, int64_t d, int64_t columns, const T* x, 
   }
 }
 
-// Atoms per chunk. Each thread takes whole chunks (stages 2 and 3, or their backward), so a
-// chunk's T, about 2^19 elements (2 MiB in float32), stays in that core's cache; and there are
-// at least four chunks per thread to balance the load.
+// Atoms per chunk. Each thread takes whole chunks (stages 2 and 3, or their backward). A
+// chunk's T holds at most 2^21 elements (8 MiB in float32; it stays in the last-level cache),
+// and there are at least four chunks per thread to balance the load. Within those bounds
+// bigger chunks are faster: the stage-3 GEMM has chunk * d rows, and with chunks of 2^19
+// elements (about 30 rows for an L1Net layer) it ran at half the speed (bench_kernel_conv).
 int64_t chunk_atoms(int64_t num_nodes, int64_t d, int64_t hidden, int64_t columns) {
-  const int64_t by_memory = (int64_t(1) << 19) / std::max<int64_t>(1, d * hidden * columns);
+  const int64_t by_memory = (int64_t(1) << 21) / std::max<int64_t>(1, d * hidden * columns);
   const int64_t by_balance = (num_nodes + 4 * at::get_num_threads() - 1) / (4 * at::get_num_threads());
   return std::max<int64_t>(1, std::min(by_memory, by_balance));
 }
@@ -297,11 +299,13 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
     }
     const torch::Tensor dgt = torch::cat(pieces, 1).transpose(1, 2).contiguous();
     const torch::Tensor w = in.weight.narrow(1, group.weight_offset, columns * mul).contiguous();
-    torch::Tensor dw = need_weight ? torch::zeros({block, mul}, options) : torch::Tensor();
     torch::Tensor dx = need_dx ? torch::empty({raw.num_edges, d, columns}, options) : torch::Tensor();
     const int64_t chunk = chunk_atoms(raw.num_nodes, d, hidden, columns);
     const int64_t num_chunks = (raw.num_nodes + chunk - 1) / chunk;
+    // Each thread's part of dW, keyed by its first chunk and summed in chunk order below, so
+    // that the result does not depend on which thread finishes first.
     std::mutex dw_mutex;
+    std::vector<std::pair<int64_t, torch::Tensor>> dw_parts;
     at::parallel_for(0, num_chunks, 1, [&](int64_t c0, int64_t c1) {
       torch::Tensor t, local_dw, dt;
       if (need_weight) {
@@ -338,10 +342,14 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
       }
       if (need_weight) {
         std::lock_guard<std::mutex> lock(dw_mutex);
-        dw.add_(local_dw);
+        dw_parts.emplace_back(c0, local_dw);
       }
     });
-    if (need_weight) grads.weight.narrow(1, group.weight_offset, columns * mul).copy_(dw.view({hidden, columns * mul}));
+    if (need_weight) {
+      std::sort(dw_parts.begin(), dw_parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      auto dw = grads.weight.narrow(1, group.weight_offset, columns * mul).view({hidden, columns, mul});
+      for (const auto& part : dw_parts) dw.add_(part.second.view({hidden, columns, mul}));
+    }
     if (need_dx) {
       edge_messages_backward(raw, group, paths, dx.data_ptr<T>(),
                              need_features ? d_edge_features.data_ptr<T>() : nullptr,

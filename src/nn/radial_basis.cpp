@@ -50,7 +50,6 @@ void RadialBasisImpl::reset() {
       centers_ = torch::arange(1, n + 1, torch::kDouble) * (M_PI / max_radius);  // B pi / c
       break;
   }
-  centers_ = register_buffer("centers", centers_);
   scale_ = 1.0;
   if (options.normalize()) {
     // Midpoint rule over [0, cutoff]: 20000 points resolve the narrowest basis function.
@@ -63,7 +62,7 @@ void RadialBasisImpl::reset() {
 
 torch::Tensor RadialBasisImpl::evaluate(const torch::Tensor& distances) const {
   const auto d = distances.unsqueeze(-1);
-  const auto centers = centers_.to(distances.scalar_type());
+  const auto centers = centers_.to(distances.options());
   switch (options.type()) {
     case RadialBasisType::gaussian: {
       const auto diff = d - centers;

@@ -39,6 +39,14 @@ torch::Tensor RadialMLPImpl::output_weight() {
   return output_weight_ * (1.0 / std::sqrt(double(output_weight_.size(0))));
 }
 
+void RadialMLPImpl::scale_outputs(const torch::Tensor& factors) {
+  if (factors.dim() != 1 || factors.size(0) != options.out_features()) {
+    throw std::invalid_argument("radial MLP: scale_outputs needs one factor per output");
+  }
+  torch::NoGradGuard no_grad;
+  output_weight_.mul_(factors.to(output_weight_.options()));
+}
+
 torch::Tensor RadialMLPImpl::forward(const torch::Tensor& basis) { return torch::matmul(hidden(basis), output_weight()); }
 
 }  // namespace e3::nn

@@ -15,23 +15,6 @@
 
 namespace e3::data::testing {
 
-TempDir::TempDir() {
-  char pattern[] = "/tmp/e3-data-test-XXXXXX";
-  if (!mkdtemp(pattern)) throw std::runtime_error("cannot create a temporary directory");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + path);
-}
-
 void write_gzip(const std::string& path, const std::string& text) {
   gzFile file = gzopen(path.c_str(), "wb");
   if (!file) throw std::runtime_error("cannot write " + path);
@@ -62,16 +45,8 @@ void write_tar_bz2(const std::string& path, const std::vector<std::pair<std::str
   archive_write_free(writer);
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 std::string original_qm9_file() { return std::string(E3_SOURCE_DIR) + "/tests/data/files/dsgdb9nsd_000001.xyz"; }
 
-std::string sample_file() { return std::string(E3_SOURCE_DIR) + "/data/qm9-sample/qm9-sample.extxyz.gz"; }
 
 std::string data_error(const std::function<void()>& action) {
   try {

@@ -63,7 +63,7 @@ void expect_equivariant(bool fused) {
     // New atom k is old atom permutation[k], rotated and translated.
     const auto positions = (torch::matmul(cloud.positions, rotation.t()) + translation).index_select(0, permutation);
     const auto molecule = cloud.molecule.index_select(0, permutation);
-    const auto graph = testing::radius_graph(positions, molecule, 3.3);
+    const auto graph = radius_graph(positions, molecule, 3.3);
     ASSERT_EQ(graph.num_edges(), cloud.graph.num_edges());
     const auto moved = stack.forward(features.index_select(0, permutation), positions, graph);
 

@@ -18,8 +18,4 @@ struct RandomCloud {
 /// Clouds with the given numbers of points, coordinates ~ N(0, spread^2) (Angstrom).
 RandomCloud random_cloud(const std::vector<int64_t>& sizes, double cutoff, uint64_t seed, double spread = 1.5);
 
-/// The edges of `positions` grouped by `molecule`, within `cutoff` (for recomputing a graph
-/// after moving the points).
-nn::Graph radius_graph(const torch::Tensor& positions, const torch::Tensor& molecule, double cutoff);
-
 }  // namespace e3::testing

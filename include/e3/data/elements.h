@@ -3,7 +3,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace e3::data {
 
@@ -16,5 +18,10 @@ std::optional<int64_t> atomic_number(std::string_view species);
 
 /// The symbol of atomic number z (1..kMaxAtomicNumber); std::out_of_range otherwise.
 const char* element_symbol(int64_t z);
+
+/// The atomic numbers of a comma-separated list of symbols, e.g. "H,C,N,O,F" (spaces
+/// allowed), in the order given. std::invalid_argument naming the entry for an unknown
+/// symbol, a repeated one, or an empty list.
+std::vector<int64_t> parse_element_list(const std::string& text);
 
 }  // namespace e3::data

@@ -27,4 +27,10 @@ struct Graph {
   void check() const;
 };
 
+/// The graph of every ordered pair of distinct points of the same cloud (`cloud_index` [N],
+/// int64) that are strictly closer than `cutoff`; `positions` [N, 3]. Distances are compared
+/// in float64, so the edges do not depend on the positions' dtype. The clouds' points need
+/// not be contiguous. std::invalid_argument for mismatched shapes or a cutoff that is not positive.
+Graph radius_graph(const torch::Tensor& positions, const torch::Tensor& cloud_index, double cutoff);
+
 }  // namespace e3::nn

@@ -43,6 +43,14 @@ class KernelConvImpl : public torch::nn::Cloneable<KernelConvImpl> {
   /// `edges.harmonics` must hold at least the orders 0..lf_max and `edges.basis` num_bases values.
   torch::Tensor forward(const torch::Tensor& features, const EdgeInputs& edges);
 
+  /// Data-dependent initialization: given `output`, this layer's output on representative
+  /// inputs ([N, dim(rs_out)]), scales the radial output weights of each output entry so that
+  /// the entry would have unit second moment. (B.7) assumes the messages of an atom's
+  /// neighbours independent; in molecules, built from a handful of atom types and smooth
+  /// radial functions, they are correlated and add up more coherently than that, which this
+  /// measures and corrects. Entries with no signal (second moment 0) are left alone.
+  void normalize_output(const torch::Tensor& output);
+
   const KernelPlan& plan() const { return *plan_; }
   void reset() override;
   void pretty_print(std::ostream& stream) const override;

@@ -58,7 +58,9 @@ class RadialBasisImpl : public torch::nn::Cloneable<RadialBasisImpl> {
   double gamma_ = 0.0;
   double cutoff_ = 0.0;
   double scale_ = 1.0;
-  torch::Tensor centers_;  // buffer, float64 [num_bases] (Gaussian, cosine) or frequencies (Bessel)
+  // float64 [num_bases]: centers (Gaussian, cosine) or frequencies B pi / c (Bessel); derived
+  // from the options, so not part of the module's state.
+  torch::Tensor centers_;
 };
 TORCH_MODULE(RadialBasis);
 

@@ -40,6 +40,9 @@ class RadialMLPImpl : public torch::nn::Cloneable<RadialMLPImpl> {
   /// R = hidden(basis) @ output_weight(): [..., out_features] (2.35).
   torch::Tensor forward(const torch::Tensor& basis);
 
+  /// Multiplies output j by factors[j] ([out_features]): scales the output layer's columns.
+  void scale_outputs(const torch::Tensor& factors);
+
   int64_t hidden_features() const;
   void reset() override;
 

@@ -1,0 +1,219 @@
+#include "e3/train/config.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "e3/data/atomic_file.h"
+#include "e3/data/elements.h"
+#include "e3/data/targets.h"
+#include "e3/nn/activation.h"
+#include "e3/nn/radial_basis.h"
+#include "e3/nn/scale_shift_readout.h"
+#include "e3/o3/rs.h"
+
+namespace e3::train {
+namespace {
+
+const char* type_name(ConfigType type) {
+  switch (type) {
+    case ConfigType::integer: return "an integer";
+    case ConfigType::number: return "a number";
+    case ConfigType::string: return "a string";
+    case ConfigType::boolean: return "true or false";
+  }
+  return "?";
+}
+
+bool has_type(const nlohmann::json& value, ConfigType type) {
+  switch (type) {
+    case ConfigType::integer:
+      return value.is_number_integer() || (value.is_number_float() && std::floor(value.get<double>()) == value.get<double>());
+    case ConfigType::number: return value.is_number();
+    case ConfigType::string: return value.is_string();
+    case ConfigType::boolean: return value.is_boolean();
+  }
+  return false;
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& config_keys() {
+  using T = ConfigType;
+  static const std::vector<ConfigKey> keys = {
+      // The model (Figure 3.1, Table 3.1).
+      {"representation", T::string, "64x0+21x1", "hidden features Rs of every layer (L1Net: 64x0+21x1)"},
+      {"embedding_size", T::integer, 128, "size of the learned embedding of the one-hot atom type"},
+      {"layers", T::integer, 5, "KernelConv layers; all but the last are followed by a gated block"},
+      {"lf_max", T::integer, -1, "highest filter order l_f; -1: every order the selection rules allow"},
+      {"elements", T::string, "H,C,N,O,F", "the elements the model embeds (comma-separated symbols)"},
+      {"radial_basis", T::string, "cosine", "radial basis: cosine, gaussian or bessel (2.36)-(2.38)"},
+      {"num_bases", T::integer, 50, "number of radial basis functions"},
+      {"max_radius", T::number, 10.0, "largest basis center (cosine, gaussian) or cutoff (bessel), Angstrom"},
+      {"gaussian_cutoff", T::number, 0.0, "where the gaussian basis is cut; 0: where it falls to 1e-4"},
+      {"radial_layers", T::integer, 2, "hidden layers of the radial MLP"},
+      {"radial_hidden", T::integer, 128, "neurons per hidden layer of the radial MLP"},
+      {"radial_activation", T::string, "silu", "activation of the radial MLP"},
+      {"scalar_activation", T::string, "silu", "activation of the scalars in the gated blocks (2.53)"},
+      {"gate_activation", T::string, "sigmoid", "activation of the gates (2.54)"},
+      {"residual", T::boolean, true, "residual connections between layers of equal representation"},
+      {"readout", T::string, "sum", "sum over atoms (extensive targets, (2.60)) or mean (intensive)"},
+      {"avg_num_neighbors", T::number, 0.0, "neighbour count of the kernel normalization; 0: measured on the training set"},
+      // Training.
+      {"target", T::string, "", "the QM9 target to learn: mu alpha homo lumo gap r2 zpve U0 U H G Cv"},
+      {"data", T::string, "", "the molecules: a QM9 file, directory, archive or extended XYZ"},
+      {"split", T::string, "", "train,val[,test] counts or fractions; empty: 110000,10000 or 80%,10%"},
+      {"seed", T::integer, 0, "seed of the split, the initialization and the data order"},
+      {"batch_size", T::integer, 16, "molecules per training step"},
+      {"learning_rate", T::number, 1e-4, "Adam's learning rate"},
+      {"epochs", T::integer, 55, "epochs to train"},
+      {"max_minutes", T::number, 0.0, "stop (resumably) after this much training time; 0: no limit"},
+      {"checkpoint_minutes", T::number, 5.0, "save the run's state at least this often within an epoch"},
+      {"eval_batch_size", T::integer, 64, "molecules per batch when evaluating"},
+      {"dtype", T::string, "float32", "float32 or float64"},
+  };
+  return keys;
+}
+
+const ConfigKey* find_config_key(const std::string& name) {
+  for (const auto& key : config_keys()) {
+    if (name == key.name) return &key;
+  }
+  return nullptr;
+}
+
+TrainConfig::TrainConfig() : values_(nlohmann::json::object()) {
+  for (const auto& key : config_keys()) values_[key.name] = key.default_value;
+}
+
+TrainConfig TrainConfig::from_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path + ": cannot read the configuration file");
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& error) {
+    std::string what = error.what();
+    throw ConfigError(path + ": not valid JSON (" + what.substr(what.find(']') + 2) + ")");
+  }
+  return from_json(json, path);
+}
+
+TrainConfig TrainConfig::from_json(const nlohmann::json& json, const std::string& origin) {
+  if (!json.is_object()) throw ConfigError(origin + ": a configuration must be a JSON object");
+  TrainConfig config;
+  for (const auto& [name, value] : json.items()) config.set(name, value, origin);
+  return config;
+}
+
+void TrainConfig::set(const std::string& name, const nlohmann::json& value, const std::string& origin) {
+  const ConfigKey* key = find_config_key(name);
+  if (!key) throw ConfigError(origin + ": unknown key '" + name + "' (e3cpp train --help lists them)");
+  if (!has_type(value, key->type)) {
+    throw ConfigError(origin + ": '" + name + "' must be " + type_name(key->type) + ", got " + value.dump());
+  }
+  values_[name] = key->type == ConfigType::integer ? nlohmann::json(static_cast<int64_t>(value.get<double>()))
+                                                   : value;
+}
+
+void TrainConfig::set_from_text(const std::string& name, const std::string& text, const std::string& origin) {
+  const ConfigKey* key = find_config_key(name);
+  if (!key) throw ConfigError(origin + ": unknown key '" + name + "'");
+  nlohmann::json value = text;
+  char* end = nullptr;
+  errno = 0;
+  switch (key->type) {
+    case ConfigType::integer: {
+      const long long parsed = std::strtoll(text.c_str(), &end, 10);
+      if (!text.empty() && *end == '\0' && errno == 0) value = parsed;
+      break;
+    }
+    case ConfigType::number: {
+      const double parsed = std::strtod(text.c_str(), &end);
+      if (!text.empty() && *end == '\0' && errno == 0 && std::isfinite(parsed)) value = parsed;
+      break;
+    }
+    case ConfigType::boolean:
+      if (text == "true" || text == "1") value = true;
+      if (text == "false" || text == "0") value = false;
+      break;
+    case ConfigType::string: break;
+  }
+  if (!has_type(value, key->type)) {
+    throw ConfigError(origin + ": '" + name + "' must be " + type_name(key->type) + ", got '" + text + "'");
+  }
+  values_[name] = value;
+}
+
+const nlohmann::json& TrainConfig::value(const std::string& name, ConfigType type) const {
+  const ConfigKey* key = find_config_key(name);
+  if (!key || key->type != type) throw std::logic_error("configuration: no " + std::string(type_name(type)) + " key " + name);
+  return values_.at(name);
+}
+
+int64_t TrainConfig::integer(const std::string& name) const { return value(name, ConfigType::integer).get<int64_t>(); }
+double TrainConfig::number(const std::string& name) const { return value(name, ConfigType::number).get<double>(); }
+const std::string& TrainConfig::string(const std::string& name) const {
+  return value(name, ConfigType::string).get_ref<const std::string&>();
+}
+bool TrainConfig::boolean(const std::string& name) const { return value(name, ConfigType::boolean).get<bool>(); }
+
+void TrainConfig::validate() const {
+  auto fail = [](const std::string& name, const std::string& problem) {
+    throw ConfigError("configuration: '" + name + "' " + problem);
+  };
+  auto at_least = [&](const std::string& name, int64_t minimum) {
+    if (integer(name) < minimum) fail(name, "must be at least " + std::to_string(minimum));
+  };
+  auto positive = [&](const std::string& name) {
+    if (!(number(name) > 0.0)) fail(name, "must be positive");
+  };
+  auto not_negative = [&](const std::string& name) {
+    if (!(number(name) >= 0.0)) fail(name, "must not be negative");
+  };
+  // Each parser throws std::invalid_argument with a message that lists the valid values.
+  auto parses = [&](const std::string& name, const auto& parse) {
+    try {
+      parse(string(name));
+    } catch (const std::invalid_argument& error) {
+      fail(name, std::string("is invalid: ") + error.what());
+    }
+  };
+
+  parses("representation", [](const std::string& text) {
+    if (o3::Rs::parse(text).dim() == 0) throw std::invalid_argument("the representation is empty");
+  });
+  at_least("embedding_size", 1);
+  at_least("layers", 1);
+  at_least("lf_max", -1);
+  parses("elements", [](const std::string& text) { data::parse_element_list(text); });
+  parses("radial_basis", [](const std::string& text) { nn::radial_basis_type_from_string(text); });
+  at_least("num_bases", 2);
+  positive("max_radius");
+  not_negative("gaussian_cutoff");
+  at_least("radial_layers", 0);
+  at_least("radial_hidden", 1);
+  for (const char* name : {"radial_activation", "scalar_activation", "gate_activation"}) {
+    parses(name, [](const std::string& text) { nn::activation_from_string(text); });
+  }
+  parses("readout", [](const std::string& text) { nn::readout_from_string(text); });
+  not_negative("avg_num_neighbors");
+
+  if (string("target").empty()) fail("target", "is not set: give --target (e.g. --target mu)");
+  parses("target", [](const std::string& text) { data::parse_target(text); });
+  if (string("data").empty()) fail("data", "is not set: give --data (a QM9 file, directory or archive)");
+  at_least("seed", 0);
+  at_least("batch_size", 1);
+  positive("learning_rate");
+  at_least("epochs", 1);
+  not_negative("max_minutes");
+  positive("checkpoint_minutes");
+  at_least("eval_batch_size", 1);
+  if (string("dtype") != "float32" && string("dtype") != "float64") fail("dtype", "must be float32 or float64");
+}
+
+void TrainConfig::save(const std::string& path) const { data::write_file_atomically(path, values_.dump(2) + "\n"); }
+
+}  // namespace e3::train

@@ -1,0 +1,111 @@
+#include "e3/train/config.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace e3::train {
+namespace {
+
+const std::string kSource = E3_SOURCE_DIR;
+
+// The message of the ConfigError `action` throws ("" when none).
+template <typename Action>
+std::string config_error(Action action) {
+  try {
+    action();
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(TrainConfig, DefaultsAreTable31) {
+  const TrainConfig config;
+  EXPECT_EQ(config.integer("batch_size"), 16);
+  EXPECT_EQ(config.number("learning_rate"), 1e-4);
+  EXPECT_EQ(config.integer("embedding_size"), 128);
+  EXPECT_EQ(config.integer("layers"), 5);
+  EXPECT_EQ(config.string("radial_basis"), "cosine");
+  EXPECT_EQ(config.integer("num_bases"), 50);
+  EXPECT_EQ(config.number("max_radius"), 10.0);
+  EXPECT_EQ(config.integer("radial_layers"), 2);
+  EXPECT_EQ(config.integer("radial_hidden"), 128);
+  EXPECT_TRUE(config.boolean("residual"));
+}
+
+TEST(TrainConfig, PresetsLoadAndValidate) {
+  for (const std::string name : {"l0net", "l1net", "l2net"}) {
+    auto config = TrainConfig::from_file(kSource + "/configs/" + name + ".json");
+    config.set("target", "mu", "test");
+    config.set("data", "somewhere", "test");
+    EXPECT_NO_THROW(config.validate()) << name;
+  }
+  EXPECT_EQ(TrainConfig::from_file(kSource + "/configs/l2net.json").string("representation"), "42x0+14x1+8x2");
+}
+
+TEST(TrainConfig, UnknownKeysAndWrongTypesAreErrors) {
+  EXPECT_EQ(config_error([] { TrainConfig::from_json({{"batch_sise", 16}}, "my.json"); }),
+            "my.json: unknown key 'batch_sise' (e3cpp train --help lists them)");
+  EXPECT_EQ(config_error([] { TrainConfig::from_json({{"batch_size", "16"}}, "my.json"); }),
+            "my.json: 'batch_size' must be an integer, got \"16\"");
+  EXPECT_EQ(config_error([] { TrainConfig::from_json({{"learning_rate", true}}, "my.json"); }),
+            "my.json: 'learning_rate' must be a number, got true");
+  EXPECT_EQ(config_error([] { TrainConfig::from_json({{"residual", 1}}, "my.json"); }),
+            "my.json: 'residual' must be true or false, got 1");
+  EXPECT_EQ(config_error([] { TrainConfig::from_json({{"batch_size", 16.5}}, "my.json"); }),
+            "my.json: 'batch_size' must be an integer, got 16.5");
+  EXPECT_EQ(config_error([] { TrainConfig::from_json(nlohmann::json::array(), "my.json"); }),
+            "my.json: a configuration must be a JSON object");
+  EXPECT_EQ(config_error([] { TrainConfig::from_file("/no/such/config.json"); }),
+            "/no/such/config.json: cannot read the configuration file");
+  // Whole-number floats are integers; integers are numbers.
+  const auto config = TrainConfig::from_json({{"batch_size", 32.0}, {"learning_rate", 1}}, "my.json");
+  EXPECT_EQ(config.integer("batch_size"), 32);
+  EXPECT_EQ(config.number("learning_rate"), 1.0);
+}
+
+TEST(TrainConfig, CommandLineTextIsParsedByType) {
+  TrainConfig config;
+  config.set_from_text("batch_size", "8", "--batch-size");
+  config.set_from_text("learning_rate", "3e-3", "--learning-rate");
+  config.set_from_text("residual", "false", "--residual");
+  config.set_from_text("representation", "8x0+2x1", "--representation");
+  EXPECT_EQ(config.integer("batch_size"), 8);
+  EXPECT_EQ(config.number("learning_rate"), 3e-3);
+  EXPECT_FALSE(config.boolean("residual"));
+  EXPECT_EQ(config.string("representation"), "8x0+2x1");
+  EXPECT_EQ(config_error([&] { config.set_from_text("batch_size", "eight", "--batch-size"); }),
+            "--batch-size: 'batch_size' must be an integer, got 'eight'");
+  EXPECT_EQ(config_error([&] { config.set_from_text("learning_rate", "nan", "--learning-rate"); }),
+            "--learning-rate: 'learning_rate' must be a number, got 'nan'");
+}
+
+TEST(TrainConfig, ValidationNamesTheKey) {
+  auto valid = [] {
+    TrainConfig config;
+    config.set("target", "mu", "test");
+    config.set("data", "data.xyz", "test");
+    return config;
+  };
+  EXPECT_NO_THROW(valid().validate());
+  auto error_for = [&](const std::string& key, const nlohmann::json& value) {
+    auto config = valid();
+    config.set(key, value, "test");
+    return config_error([&] { config.validate(); });
+  };
+  EXPECT_NE(error_for("target", "").find("'target' is not set"), std::string::npos);
+  EXPECT_NE(error_for("target", "energy").find("unknown target"), std::string::npos) << error_for("target", "energy");
+  EXPECT_NE(error_for("data", "").find("'data' is not set"), std::string::npos);
+  EXPECT_NE(error_for("representation", "3x").find("'representation' is invalid: invalid Rs \"3x\""), std::string::npos);
+  EXPECT_NE(error_for("radial_basis", "fourier").find("'radial_basis' is invalid"), std::string::npos);
+  EXPECT_NE(error_for("scalar_activation", "gelu").find("'scalar_activation' is invalid"), std::string::npos);
+  EXPECT_NE(error_for("elements", "H,Xx").find("unknown element 'Xx'"), std::string::npos);
+  EXPECT_NE(error_for("batch_size", 0).find("'batch_size' must be at least 1"), std::string::npos);
+  EXPECT_NE(error_for("learning_rate", -1.0).find("'learning_rate' must be positive"), std::string::npos);
+  EXPECT_NE(error_for("dtype", "float16").find("'dtype' must be float32 or float64"), std::string::npos);
+  EXPECT_NE(error_for("readout", "max").find("'readout' is invalid"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace e3::train
