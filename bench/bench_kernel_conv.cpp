@@ -27,6 +27,7 @@
 #include "e3/nn/kernel_conv_reference.h"
 #include "e3/nn/radial_basis.h"
 #include "e3/o3/spherical_harmonics.h"
+#include "flop_count.h"
 #include "gemm_peak.h"
 #include "memory_tracker.h"
 
@@ -66,43 +67,6 @@ Options parse(int argc, char** argv) {
     }
   }
   return options;
-}
-
-// Analytic FLOP counts (multiply and add = 2) of the two algorithms.
-struct Flops {
-  double forward = 0, backward = 0;
-};
-
-Flops fused_flops(const KernelPlan& plan, double n, double e, double h) {
-  double stage1 = 0, stage2 = 0, stage3 = 0, stage1_backward = 0, edge_backward = 0;
-  for (const auto& g : plan.groups()) {
-    const double d = 2 * g.l_out + 1, p = double(g.columns), u = double(g.mul_out);
-    for (const auto& path : g.paths) {
-      const double d_in = 2 * path.l_in + 1, d_f = 2 * path.l_filter + 1, v = double(path.mul_in);
-      stage1 += e * (2 * d_in * d_f * d + 2 * v * d_in * d);
-      stage1_backward += e * (4 * d_in * d_f * d + 4 * v * d_in * d);  // dF and dY
-    }
-    stage2 += 2 * e * h * d * p;
-    stage3 += 2 * n * d * h * p * u;
-    edge_backward += 2 * (2 * e * h * d * p);  // dh and dX
-  }
-  // Backward: recomputes stages 1 and 2, then dW and dT (each like stage 3).
-  return {stage1 + stage2 + stage3, stage1 + stage2 + 2 * stage3 + edge_backward + stage1_backward};
-}
-
-Flops reference_flops(const KernelPlan& plan, double e, double h) {
-  double radial = 2 * e * h * double(plan.num_weights());
-  double kernel = 0;
-  for (const auto& g : plan.groups()) {
-    const double d = 2 * g.l_out + 1, u = double(g.mul_out);
-    for (const auto& path : g.paths) {
-      const double d_in = 2 * path.l_in + 1, d_f = 2 * path.l_filter + 1, v = double(path.mul_in);
-      kernel += e * (2 * d_in * d_f * d + 2 * u * v * d * d_in);
-    }
-  }
-  const double convolution = 2 * e * double(plan.rs_out().dim()) * double(plan.rs_in().dim());
-  // Backward: two GEMMs for the radial weights, twice the kernel assembly, two for the bmm.
-  return {radial + kernel + convolution, 2 * radial + 2 * kernel + 2 * convolution};
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -193,8 +157,8 @@ int main(int argc, char** argv) {
   const double peak = e3::bench::gemm_peak_gflops(dtype);
   const auto fused = measure(fused_run, leaves, grad_output, options.repeats, tracker);
   const auto reference = measure(reference_run, leaves, grad_output, options.repeats, tracker);
-  const auto fused_count = fused_flops(*plan, double(n), double(e), double(hidden));
-  const auto reference_count = reference_flops(*plan, double(e), double(hidden));
+  const auto fused_count = e3::bench::fused_kernel_conv_flops(*plan, double(n), double(e), double(hidden));
+  const auto reference_count = e3::bench::reference_kernel_conv_flops(*plan, double(e), double(hidden));
 
   std::printf("batch: %lld molecules, %lld atoms, %lld edges; %s; %d threads\n", (long long)options.batch,
               (long long)n, (long long)e, options.double_precision ? "float64" : "float32", torch::get_num_threads());
@@ -204,7 +168,7 @@ int main(int argc, char** argv) {
   std::printf("GEMM peak (%s mm 1024^3): %.1f GFLOP/s\n\n", options.double_precision ? "float64" : "float32", peak);
   std::printf("%-10s %10s %10s %12s %12s %12s %9s\n", "", "fwd ms", "bwd ms", "fwd+bwd ms", "peak MiB", "GFLOP/s",
               "of peak");
-  auto row = [&](const char* name, const Measurement& m, const Flops& f) {
+  auto row = [&](const char* name, const Measurement& m, const e3::bench::Flops& f) {
     const double total = m.forward_s + m.backward_s;
     const double rate = (f.forward + f.backward) / total / 1e9;
     std::printf("%-10s %10.2f %10.2f %12.2f %12.1f %12.1f %8.0f%%\n", name, m.forward_s * 1e3, m.backward_s * 1e3,

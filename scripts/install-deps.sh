@@ -8,7 +8,8 @@ packages=(
   build-essential cmake ccache git
   libtorch-dev              # LibTorch 1.13.1 (CPU), found by find_package(Torch)
   libopenblas0-openmp       # fast BLAS for LibTorch's GEMMs (else the reference BLAS, ~10x slower)
-  libopenblas-openmp-dev libblas-dev  # <cblas.h> and libblas.so for the fused kernels' own GEMMs
+  libopenblas-openmp-dev libblas-dev  # <cblas.h> and libblas.so for the fused kernels' float64 GEMMs
+  libdnnl-dev               # oneDNN's sgemm for the fused kernels' float32 GEMMs (LibTorch links it too)
   libarchive-dev zlib1g-dev # QM9 archives (.tar.bz2) and gzip-compressed extended XYZ
   nlohmann-json3-dev        # configs and --json output
   libgtest-dev              # GoogleTest, run by CTest

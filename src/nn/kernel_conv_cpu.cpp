@@ -10,8 +10,7 @@
 // way: dW = T^T dG, dT = dG W^T, dh[e] = X[e] dT[dst(e)]^T, dX[e] = h[e] dT[dst(e)], and
 // dF, dY from dX through the stage-1 contraction. T is rebuilt chunk by chunk in the
 // backward pass instead of being stored, so memory stays at O(E * P * d) plus one chunk per
-// thread. Threads split the atoms in chunks; within a parallel region OpenBLAS runs each
-// GEMM on the calling thread.
+// thread. Threads split the atoms in chunks and run their GEMMs on their own (blas.h).
 //
 // Stage 1 reads the features in a component-major copy (within each input entry, component
 // j outer and copy v inner) so that its inner loops run contiguously over v.
@@ -366,12 +365,14 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
 }  // namespace
 
 torch::Tensor kernel_conv_forward_cpu(const KernelPlan& plan, const KernelConvInputs& inputs) {
+  blas::allow_only_outer_parallelism();
   return inputs.features.scalar_type() == torch::kDouble ? forward_impl<double>(plan, inputs)
                                                          : forward_impl<float>(plan, inputs);
 }
 
 KernelConvGradients kernel_conv_backward_cpu(const KernelPlan& plan, const KernelConvInputs& inputs,
                                              const torch::Tensor& grad_output, const std::array<bool, 4>& needed) {
+  blas::allow_only_outer_parallelism();
   const auto grad = grad_output.to(inputs.features.scalar_type()).contiguous();
   return inputs.features.scalar_type() == torch::kDouble ? backward_impl<double>(plan, inputs, grad, needed)
                                                          : backward_impl<float>(plan, inputs, grad, needed);

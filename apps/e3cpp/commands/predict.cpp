@@ -33,7 +33,8 @@ int run_predict(const Arguments& args) {
   const std::string name = data::target_name(target), unit = data::thesis_unit(target);
 
   nlohmann::json predictions = nlohmann::json::array();
-  if (!parsed.flag("json")) std::cout << "file\tmolecule\t" << name << " [" << unit << "]\n" << std::setprecision(6);
+  // Fixed decimals: total energies of ~1e4 eV still show meV and below.
+  if (!parsed.flag("json")) std::cout << "file\tmolecule\t" << name << " [" << unit << "]\n" << std::fixed << std::setprecision(6);
   for (const auto& file : parsed.positional("FILE")) {
     const data::Dataset dataset(data::read_molecules(file));
     const auto values = run.predict(dataset, dataset.all_indices());
