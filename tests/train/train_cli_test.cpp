@@ -156,6 +156,66 @@ TEST_F(TrainCli, PredictIsInvariantToRotationAndTranslation) {
   EXPECT_EQ(count_lines(text.out), 2);
 }
 
+// A shell command that starts `train_arguments` in the background, waits until the run in
+// `run` has finished its first epoch (metrics.csv has a line for it), sends `signal` and
+// waits for the process: the signal lands while many epochs remain, however fast the machine.
+std::string signal_after_first_epoch(const std::string& train_arguments, const std::string& run,
+                                     const std::string& signal) {
+  return "(" + kBinary + " " + train_arguments + " & pid=$!; while [ \"$(cat " + run +
+         "/metrics.csv 2>/dev/null | wc -l)\" -lt 2 ]; do sleep 0.02; done; kill -" + signal + " $pid; wait $pid)";
+}
+
+// A run killed outright (SIGKILL, mid-epoch) and resumed ends exactly where an uninterrupted
+// run does: same validation record, same test error.
+TEST_F(TrainCli, KilledRunResumesExactly) {
+  auto config = small_config("mu").json();
+  config["epochs"] = 20;
+  config["checkpoint_minutes"] = 0.0005;  // a checkpoint every 30 ms
+  write_text(dir_->file("kill.json"), config.dump(2));
+  const std::string train = "train --threads 2 --config " + dir_->file("kill.json") + " --out ";
+  ASSERT_EQ(e3cpp(train + dir_->file("straight")).exit_code, 0);
+
+  const auto killed = run_process(signal_after_first_epoch(train + dir_->file("killed"), dir_->file("killed"), "KILL"));
+  EXPECT_EQ(killed.exit_code, 128 + 9);  // the shell's status of a job killed by SIGKILL
+  const std::string partial = read_file(dir_->file("killed/metrics.csv"));
+  ASSERT_LT(std::count(partial.begin(), partial.end(), '\n'), 21) << "the kill came after the last epoch";
+  const auto resumed = e3cpp("train --threads 2 --resume " + dir_->file("killed"));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("resuming"), std::string::npos);
+
+  // metrics.csv without its timing columns: epoch, train_loss, val_mae, val_rmse per line.
+  auto records = [](const std::string& csv) {
+    std::vector<std::string> lines;
+    std::istringstream in(csv);
+    for (std::string line; std::getline(in, line);) {
+      size_t end = 0;
+      for (int field = 0; field < 4 && end != std::string::npos; ++field) end = line.find(',', end + (field > 0));
+      lines.push_back(line.substr(0, end));
+    }
+    return lines;
+  };
+  const auto straight_records = records(read_file(dir_->file("straight/metrics.csv")));
+  EXPECT_EQ(straight_records.size(), 21u);
+  EXPECT_EQ(records(read_file(dir_->file("killed/metrics.csv"))), straight_records);
+  EXPECT_EQ(nlohmann::json::parse(e3cpp("eval " + dir_->file("killed") + " --json").out)["mae"],
+            nlohmann::json::parse(e3cpp("eval " + dir_->file("straight") + " --json").out)["mae"]);
+}
+
+TEST_F(TrainCli, CtrlCStopsAfterTheBatchAndSaves) {
+  auto config = small_config("mu").json();
+  config["epochs"] = 20;
+  write_text(dir_->file("interrupt.json"), config.dump(2));
+  const std::string run = dir_->file("interrupted");
+  const auto interrupted = run_process(signal_after_first_epoch(
+      "train --threads 2 --config " + dir_->file("interrupt.json") + " --out " + run, run, "INT"));
+  EXPECT_EQ(interrupted.exit_code, 130) << interrupted.err;
+  EXPECT_NE(interrupted.out.find("interrupted at epoch"), std::string::npos) << interrupted.out;
+  EXPECT_NE(interrupted.out.find("Continue with: e3cpp train --resume " + run), std::string::npos);
+  const auto resumed = e3cpp("train --threads 2 --resume " + run);
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("finished 20 epochs"), std::string::npos) << resumed.out;
+}
+
 TEST_F(TrainCli, BadInputGivesOneLineErrors) {
   write_text(dir_->file("unknown_key.json"), R"({"batch_size": 16, "learnin_rate": 0.001})");
   expect_error(e3cpp("train --config " + dir_->file("unknown_key.json") + " --target mu --data x --out " +
