@@ -2,7 +2,9 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace e3::train {
 
@@ -68,9 +70,14 @@ TetrisExperiment run_tetris_experiment(const TetrisExperimentOptions& options) {
   for (int64_t epoch = 0; epoch < options.epochs(); ++epoch) {
     optimizer.zero_grad();
     const auto loss = tetris_loss(options.loss(), experiment.model->forward(training.inputs), training.labels);
+    const double value = loss.item<double>();
+    if (!std::isfinite(value)) {
+      throw std::runtime_error("tetris: the loss is " + std::to_string(value) + " at epoch " + std::to_string(epoch + 1) +
+                               "; lower the learning rate");
+    }
     loss.backward();
     optimizer.step();
-    experiment.losses.push_back(loss.item<double>());
+    experiment.losses.push_back(value);
   }
   // Evaluated in float64 whatever the training dtype: a scalar-only network gives the two
   // chiral pieces scores that differ only by rounding, and in float32 the argmax between them

@@ -89,5 +89,10 @@ TEST_F(TetrisExperimentTest, RejectsBadOptions) {
                std::invalid_argument);
 }
 
+TEST_F(TetrisExperimentTest, DivergenceIsAnErrorNotANaNThatTrainsOn) {
+  // A learning rate this large sends the weights to infinity within a few steps.
+  EXPECT_THROW(run_tetris_experiment(TetrisExperimentOptions().learning_rate(1e30).epochs(20)), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace e3::train
