@@ -88,12 +88,7 @@ torch::Tensor LNetImpl::forward(const PointClouds& molecules, const torch::Tenso
 
 void LNetImpl::calibrate(const PointClouds& molecules, const torch::Tensor& atomic_numbers) {
   torch::NoGradGuard no_grad;
-  const auto edges = edge_inputs(molecules);
-  auto features = embedding->forward(types(atomic_numbers));
-  for (auto& layer : layers) {
-    layer->conv->normalize_output(layer->conv->forward(features, edges));
-    features = layer->forward(features, edges);
-  }
+  nn::calibrate_stack(layers, embedding->forward(types(atomic_numbers)), edge_inputs(molecules));
 }
 
 void LNetImpl::pretty_print(std::ostream& stream) const {

@@ -55,9 +55,9 @@ class LNetImpl : public torch::nn::Cloneable<LNetImpl> {
   /// point clouds (edges within cutoff()) with the atomic number of every atom [N].
   torch::Tensor forward(const PointClouds& molecules, const torch::Tensor& atomic_numbers);
 
-  /// Data-dependent initialization (KernelConv::normalize_output): runs `molecules` through
-  /// the network layer by layer and rescales each KernelConv so that its outputs have unit
-  /// second moment on them. Call once, on representative training molecules, before training.
+  /// Data-dependent initialization (nn::calibrate_stack): rescales each KernelConv so that its
+  /// outputs have unit second moment on `molecules`. Call once, on representative training
+  /// molecules, before training.
   void calibrate(const PointClouds& molecules, const torch::Tensor& atomic_numbers);
 
   /// The one-hot type of each atom [N]; std::invalid_argument naming the first atomic number
