@@ -19,13 +19,14 @@
 #include "e3/data/batch.h"
 #include "e3/data/dataset.h"
 #include "e3/data/sampler.h"
+#include "timing.h"
 #include "e3/data/split.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using e3::bench::Clock;
+using e3::bench::seconds_since;
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Builds every batch of one epoch of the training split and returns the mean seconds per batch.
 double seconds_per_batch(const e3::data::Dataset& dataset, const std::vector<std::vector<size_t>>& batches,

@@ -29,10 +29,13 @@
 #include "e3/o3/spherical_harmonics.h"
 #include "flop_count.h"
 #include "gemm_peak.h"
+#include "timing.h"
 #include "memory_tracker.h"
 
 namespace {
 
+using e3::bench::median;
+using e3::bench::seconds_since;
 using e3::nn::KernelPlan;
 
 struct Options {
@@ -69,14 +72,7 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
 
 struct Measurement {
   double forward_s = 0, backward_s = 0;

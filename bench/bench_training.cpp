@@ -27,10 +27,13 @@
 #include "flop_count.h"
 #include "gemm_peak.h"
 #include "memory_tracker.h"
+#include "timing.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using e3::bench::Clock;
+using e3::bench::median;
+using e3::bench::seconds_since;
 
 struct Options {
   std::string data = std::string(E3_SOURCE_DIR) + "/data/qm9-sample/qm9-sample.extxyz.gz";
@@ -65,12 +68,7 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // The analytic FLOPs of the model's convolutions and radial MLPs on one batch.
 e3::bench::Flops model_flops(e3::models::LNet& model, const e3::data::Batch& batch) {
@@ -114,7 +112,7 @@ int main(int argc, char** argv) {
     }
 
     torch::manual_seed(0);
-    const double cutoff = e3::nn::RadialBasis(e3::train::lnet_options(config, 1.0).radial_basis())->cutoff();
+    const double cutoff = e3::train::config_cutoff(config);
     const double neighbors = e3::data::mean_neighbor_count(dataset, batches.front(), cutoff);
     e3::models::LNet model(e3::train::lnet_options(config, neighbors));
     model->to(torch::kFloat);

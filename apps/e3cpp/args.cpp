@@ -119,10 +119,7 @@ ParsedArgs ArgParser::parse(const std::vector<std::string>& args) const {
       inline_value = name.substr(equals + 1);
       name = name.substr(0, equals);
     }
-    if (name == "help") {
-      parsed.help_ = true;
-      return parsed;
-    }
+    if (name == "help") throw HelpRequested(help());
     const Option* option = find_option(name);
     if (!option) throw UsageError("unknown option --" + name + " (see " + command_ + " --help)");
     if (option->is_flag) {

@@ -3,7 +3,8 @@
 //
 // Each subcommand declares its positionals, options (--name VALUE or --name=VALUE) and
 // flags (--name); parse() checks the arguments against the declaration and throws
-// UsageError with a one-line message naming the offending argument. --help is implicit.
+// UsageError with a one-line message naming the offending argument. --help is implicit:
+// parse() throws HelpRequested with the help text, which main() prints.
 
 #include <map>
 #include <optional>
@@ -19,11 +20,15 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// --help was given: what() is the command's help, printed on standard output, exit status 0.
+class HelpRequested : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// The result of ArgParser::parse().
 class ParsedArgs {
  public:
-  /// True when --help was given (nothing else is checked then).
-  bool help() const { return help_; }
   /// True when the option or flag was given on the command line (defaults do not count).
   bool given(const std::string& name) const;
   /// The value of an option (its default when not given); nullopt when neither exists.
@@ -42,7 +47,6 @@ class ParsedArgs {
 
  private:
   friend class ArgParser;
-  bool help_ = false;
   std::map<std::string, std::string> values_;  // option values, defaults included
   std::map<std::string, bool> flags_;
   std::vector<std::pair<std::string, std::string>> given_options_;

@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
   torch::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   try {
     return command->run(std::vector<std::string>(args.begin() + 1, args.end()));
+  } catch (const e3::cli::HelpRequested& help) {
+    std::cout << help.what();
+    return 0;
   } catch (const e3::cli::UsageError& error) {
     std::cerr << "e3cpp " << command->name << ": error: " << one_line(error.what()) << "\n";
     return 2;

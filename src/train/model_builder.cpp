@@ -34,6 +34,10 @@ models::LNetOptions lnet_options(const TrainConfig& config, double avg_num_neigh
       .readout(nn::readout_from_string(config.string("readout")));
 }
 
+double config_cutoff(const TrainConfig& config) {
+  return nn::RadialBasis(lnet_options(config, 1.0).radial_basis())->cutoff();
+}
+
 torch::Dtype config_dtype(const TrainConfig& config) {
   return config.string("dtype") == "float64" ? torch::kDouble : torch::kFloat;
 }

@@ -66,7 +66,7 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
 
   // The kernel normalization (B.7) divides by the typical neighbour count: measured on the
   // training split within the basis' cutoff unless the configuration fixes it.
-  const double cutoff = nn::RadialBasis(lnet_options(config, 1.0).radial_basis())->cutoff();
+  const double cutoff = config_cutoff(config);
   if (config.number("avg_num_neighbors") == 0.0) {
     config.set("avg_num_neighbors", std::max(1.0, data::mean_neighbor_count(dataset, split.train, cutoff)), "measured");
   }

@@ -74,10 +74,6 @@ int run_dataset(const Arguments& args) {
       .flag("json", "print one JSON object (molecules, atoms_mean, atoms_max, elements, targets)")
       .epilog("example: e3cpp dataset data/qm9-sample/qm9-sample.extxyz.gz --json");
   const auto parsed = parser.parse(args);
-  if (parsed.help()) {
-    std::cout << parser.help();
-    return 0;
-  }
   const std::string path = parsed.positional("DATA")[0];
   const auto summary = data::summarize(data::Dataset::read(path));
   if (parsed.flag("json")) {

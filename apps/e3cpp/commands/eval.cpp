@@ -27,10 +27,6 @@ int run_eval(const Arguments& args) {
       .flag("json", "print one JSON object: target, unit, split, molecules, mae, rmse");
   add_threads_option(parser);
   const auto parsed = parser.parse(args);
-  if (parsed.help()) {
-    std::cout << parser.help();
-    return 0;
-  }
   const std::string part = parsed.value("split");
   if (part != "test" && part != "val" && part != "train" && part != "all") {
     throw UsageError("--split must be test, val, train or all, not '" + part + "'");

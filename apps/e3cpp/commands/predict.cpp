@@ -23,10 +23,6 @@ int run_predict(const Arguments& args) {
       .flag("json", "print one JSON object: target, unit, predictions [{file, molecule, value}]");
   add_threads_option(parser);
   const auto parsed = parser.parse(args);
-  if (parsed.help()) {
-    std::cout << parser.help();
-    return 0;
-  }
   apply_threads_option(parsed);
   auto run = train::TrainedRun::open(parsed.positional("RUN")[0]);
   const auto target = run.target();

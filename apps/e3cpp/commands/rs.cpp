@@ -17,10 +17,6 @@ int run_rs(const Arguments& args) {
   parser.positional("RS", "the representation").flag("simplify", "merge neighbouring entries of equal l first")
       .flag("json", "print one JSON object");
   const auto parsed = parser.parse(args);
-  if (parsed.help()) {
-    std::cout << parser.help();
-    return 0;
-  }
   o3::Rs rs;
   try {
     rs = o3::Rs::parse(parsed.positional("RS")[0]);

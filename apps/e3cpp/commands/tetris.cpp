@@ -109,10 +109,6 @@ int run_tetris(const Arguments& args) {
       .epilog("example: e3cpp tetris --lmax 1 --json");
   add_threads_option(parser);
   const auto parsed = parser.parse(args);
-  if (parsed.help()) {
-    std::cout << parser.help();
-    return 0;
-  }
   const auto options = experiment_options(parsed);
   apply_threads_option(parsed);
 

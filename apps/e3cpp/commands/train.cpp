@@ -80,10 +80,6 @@ std::vector<std::pair<std::string, std::string>> key_flags(const ParsedArgs& par
 int run_train(const Arguments& args) {
   const ArgParser parser = make_parser();
   const auto parsed = parser.parse(args);
-  if (parsed.help()) {
-    std::cout << parser.help();
-    return 0;
-  }
   apply_threads_option(parsed);
   const auto flags = key_flags(parsed);
 

@@ -15,6 +15,9 @@ namespace e3::train {
 /// (twice the highest order of the representation).
 models::LNetOptions lnet_options(const TrainConfig& config, double avg_num_neighbors);
 
+/// The radius edges are built with for a configuration: its radial basis' cutoff.
+double config_cutoff(const TrainConfig& config);
+
 /// The model's floating dtype: float32 or float64 (the "dtype" key).
 torch::Dtype config_dtype(const TrainConfig& config);
 
