@@ -71,12 +71,14 @@ Options parse(int argc, char** argv) {
 
 
 // The analytic FLOPs of the model's convolutions and radial MLPs on one batch.
-e3::bench::Flops model_flops(e3::models::LNet& model, const e3::data::Batch& batch) {
+e3::bench::Flops model_flops(e3::models::MoleculeNet& model, const e3::data::Batch& batch) {
   e3::bench::Flops total;
   const double n = double(batch.num_atoms()), e = double(batch.num_edges());
   const auto& kernel = model->options.kernel();
-  for (auto& layer : model->layers) {
-    const auto conv = e3::bench::fused_kernel_conv_flops(layer->conv->plan(), n, e, double(kernel.radial_hidden()));
+  for (const auto& module : model->modules()) {
+    const auto layer = std::dynamic_pointer_cast<e3::nn::KernelConvImpl>(module);
+    if (!layer) continue;
+    const auto conv = e3::bench::fused_kernel_conv_flops(layer->plan(), n, e, double(kernel.radial_hidden()));
     const auto radial = e3::bench::radial_mlp_flops(e, double(kernel.num_bases()), double(kernel.radial_hidden()),
                                                     kernel.radial_layers());
     total.forward += conv.forward + radial.forward;
@@ -100,7 +102,7 @@ int main(int argc, char** argv) {
 
   for (const auto& path : options.presets) {
     auto config = e3::train::TrainConfig::from_file(path);
-    config.set("target", "mu", "bench");
+    config.set("targets", "mu", "bench");
     config.set("data", options.data, "bench");
     config.validate();
     const auto batch_size = static_cast<size_t>(config.integer("batch_size"));
@@ -114,7 +116,7 @@ int main(int argc, char** argv) {
     torch::manual_seed(0);
     const double cutoff = e3::train::config_cutoff(config);
     const double neighbors = e3::data::mean_neighbor_count(dataset, batches.front(), cutoff);
-    e3::models::LNet model(e3::train::lnet_options(config, neighbors));
+    e3::models::MoleculeNet model(e3::train::model_options(config, neighbors));
     model->to(torch::kFloat);
     const auto first = e3::data::collate(dataset, batches.front(), cutoff, torch::kFloat);
     model->calibrate(e3::train::point_clouds(first), first.atomic_numbers);
@@ -124,7 +126,7 @@ int main(int argc, char** argv) {
       const auto batch = e3::data::collate(dataset, indices, cutoff, torch::kFloat);
       adam.zero_grad();
       const auto prediction = model->forward(e3::train::point_clouds(batch), batch.atomic_numbers);
-      (prediction - batch.targets.select(1, 0)).pow(2).mean().backward();
+      (prediction.select(1, 0) - batch.targets.select(1, 0)).pow(2).mean().backward();
       adam.step();
       return batch;
     };

@@ -6,9 +6,11 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"rs", "inspect a representation (Rs): dimension, layout offsets, both notations", run_rs},
       {"dataset", "describe molecule data (QM9 files, extended XYZ, archives): atoms, elements, targets", run_dataset},
-      {"train", "train an L-Net on a QM9 target (Table 3.1 presets in configs/), or resume a run", run_train},
+      {"train", "train an L-Net or the multi-target network on QM9 targets (presets in configs/), or resume", run_train},
       {"eval", "MAE and RMSE of a trained run on its test/val/train split or on other molecules", run_eval},
-      {"predict", "predict a trained run's target for the molecules of xyz files", run_predict},
+      {"predict", "predict a trained run's targets for the molecules of xyz files", run_predict},
+      {"report", "Table 3.5 for your runs: test MAE per target and run, beside the thesis' numbers", run_report},
+      {"compare", "validation curves of several runs in one SVG figure (like Figures 3.2-3.5)", run_compare},
       {"tetris", "the tetris chirality experiment: train on 8 shapes, test on random rotations (Fig. 2.12)", run_tetris},
   };
   return table;

@@ -24,6 +24,8 @@ int run_dataset(const Arguments& args);
 int run_train(const Arguments& args);
 int run_eval(const Arguments& args);
 int run_predict(const Arguments& args);
+int run_report(const Arguments& args);
+int run_compare(const Arguments& args);
 int run_tetris(const Arguments& args);
 
 }  // namespace e3::cli

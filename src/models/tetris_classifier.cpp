@@ -30,26 +30,20 @@ void TetrisClassifierImpl::reset() {
                           .radial_layers(options.radial_layers())
                           .avg_num_neighbors(options.avg_num_neighbors());
   const o3::Rs hidden = hidden_rs();
-  convs.clear();
-  o3::Rs rs_in{{1, 0}};  // the constant input scalar
-  for (int64_t i = 0; i < options.layers(); ++i) {
-    const auto block = nn::GatedConvOptions(rs_in, hidden)
-                           .kernel(kernel)
-                           .scalar_activation(options.scalar_activation())
-                           .gate_activation(options.gate_activation());
-    convs.push_back(register_module("conv" + std::to_string(i), nn::GatedConv(block)));
-    rs_in = hidden;
-  }
+  // One constant scalar per point goes in.
+  stack = register_module("stack", nn::GatedStack(nn::GatedStackOptions(o3::Rs{{1, 0}}, hidden, options.layers())
+                                                      .kernel(kernel)
+                                                      .scalar_activation(options.scalar_activation())
+                                                      .gate_activation(options.gate_activation())));
   // The scores are the last layer's output as it is: no gate, no residual.
-  const o3::Rs scores{{options.num_classes(), 0}};
-  convs.push_back(register_module(
-      "output", nn::GatedConv(nn::GatedConvOptions(hidden, scores).kernel(kernel).gate(false).residual(false))));
+  output = register_module(
+      "output", nn::KernelConv(nn::KernelConvOptions(hidden, o3::Rs{{options.num_classes(), 0}}).kernel(kernel)));
 }
 
 torch::Tensor TetrisClassifierImpl::forward(const PointClouds& clouds) {
   const auto edges = nn::embed_edges(clouds.graph, clouds.positions, basis, options.lmax());
-  auto features = torch::ones({clouds.positions.size(0), 1}, clouds.positions.options());
-  for (auto& conv : convs) features = conv->forward(features, edges);
+  const auto features =
+      output->forward(stack->forward(torch::ones({clouds.positions.size(0), 1}, clouds.positions.options()), edges), edges);
   // Sum over the points of each cloud: invariant features summed stay invariant, and the
   // sum does not depend on the order of the points.
   return torch::zeros({clouds.num_clouds, options.num_classes()}, features.options())

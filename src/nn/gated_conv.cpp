@@ -25,13 +25,4 @@ torch::Tensor GatedConvImpl::forward(const torch::Tensor& features, const EdgeIn
   return has_residual() ? output + features : output;
 }
 
-torch::Tensor calibrate_stack(std::vector<GatedConv>& layers, torch::Tensor features, const EdgeInputs& edges) {
-  torch::NoGradGuard no_grad;
-  for (auto& layer : layers) {
-    layer->conv->normalize_output(layer->conv->forward(features, edges));
-    features = layer->forward(features, edges);
-  }
-  return features;
-}
-
 }  // namespace e3::nn

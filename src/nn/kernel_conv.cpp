@@ -15,7 +15,7 @@ void KernelConvImpl::reset() {
   const auto& kernel = options.kernel();
   plan_ = c10::make_intrusive<KernelPlan>(options.rs_in(), options.rs_out(), kernel.lf_max(),
                                           kernel.harmonics_normalization(), kernel.avg_num_neighbors());
-  radial = register_module("radial", RadialMLP(RadialMLPOptions(kernel.num_bases(), plan_->num_weights())
+  radial = register_module("radial", MLP(MLPOptions(kernel.num_bases(), plan_->num_weights())
                                                    .hidden(kernel.radial_hidden())
                                                    .layers(kernel.radial_layers())
                                                    .activation(kernel.radial_activation())));

@@ -1,5 +1,6 @@
 #include "e3/train/config.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -11,8 +12,8 @@
 #include "e3/data/targets.h"
 #include "e3/nn/activation.h"
 #include "e3/nn/radial_basis.h"
-#include "e3/nn/scale_shift_readout.h"
 #include "e3/o3/rs.h"
+#include "e3/train/validation_interval.h"
 
 namespace e3::train {
 namespace {
@@ -43,10 +44,17 @@ bool has_type(const nlohmann::json& value, ConfigType type) {
 const std::vector<ConfigKey>& config_keys() {
   using T = ConfigType;
   static const std::vector<ConfigKey> keys = {
-      // The model (Figure 3.1, Table 3.1).
-      {"representation", T::string, "64x0+21x1", "hidden features Rs of every layer (L1Net: 64x0+21x1)"},
+      // The model: L·Net (Figure 3.1, Table 3.1) or the multi-target network (Figure 3.6, Table 3.4).
+      {"model", T::string, "lnet", "lnet (Figure 3.1) or mlpnet (output blocks with an MLP, Figure 3.6)"},
+      {"representation", T::string, "64x0+21x1",
+       "Rs of the hidden layers (lnet) or of the featurization (mlpnet) (L1Net: 64x0+21x1)"},
       {"embedding_size", T::integer, 128, "size of the learned embedding of the one-hot atom type"},
-      {"layers", T::integer, 5, "KernelConv layers; all but the last are followed by a gated block"},
+      {"layers", T::integer, 5, "lnet: KernelConv layers; all but the last are followed by a gated block"},
+      {"featurization_layers", T::integer, 2, "mlpnet: KernelConv + gated blocks of the featurization"},
+      {"output_representation", T::string, "5x0+28x1", "mlpnet: Rs of each output block's gated layers"},
+      {"output_layers", T::integer, 1, "mlpnet: KernelConv + gated blocks of each output block"},
+      {"output_mlp_layers", T::integer, 1, "mlpnet: hidden ReLU layers of each output block's MLP"},
+      {"output_mlp_neurons", T::integer, 67, "mlpnet: neurons per layer of the output MLP"},
       {"lf_max", T::integer, -1, "highest filter order l_f; -1: every order the selection rules allow"},
       {"elements", T::string, "H,C,N,O,F", "the elements the model embeds (comma-separated symbols)"},
       {"radial_basis", T::string, "cosine", "radial basis: cosine, gaussian or bessel (2.36)-(2.38)"},
@@ -59,18 +67,37 @@ const std::vector<ConfigKey>& config_keys() {
       {"scalar_activation", T::string, "silu", "activation of the scalars in the gated blocks (2.53)"},
       {"gate_activation", T::string, "sigmoid", "activation of the gates (2.54)"},
       {"residual", T::boolean, true, "residual connections between layers of equal representation"},
-      {"readout", T::string, "sum", "sum over atoms (extensive targets, (2.60)) or mean (intensive)"},
+      {"readout", T::string, "sum",
+       "per molecule: sum over atoms (2.60), mean, or auto (mean for homo, lumo, gap; sum otherwise)"},
       {"avg_num_neighbors", T::number, 0.0, "neighbour count of the kernel normalization; 0: measured on the training set"},
-      // Training.
-      {"target", T::string, "", "the QM9 target to learn: mu alpha homo lumo gap r2 zpve U0 U H G Cv"},
+      {"calibrate", T::boolean, true,
+       "rescale each layer to unit output second moment on training molecules (false: (B.7) alone)"},
+      // The data.
+      {"targets", T::string, "", "the QM9 targets to learn: a name (mu), a list (mu,alpha,U0) or all"},
       {"data", T::string, "", "the molecules: a QM9 file, directory, archive or extended XYZ"},
       {"split", T::string, "", "train,val[,test] counts or fractions; empty: 110000,10000 or 80%,10%"},
       {"seed", T::integer, 0, "seed of the split, the initialization and the data order"},
+      // Optimization.
       {"batch_size", T::integer, 16, "molecules per training step"},
-      {"learning_rate", T::number, 1e-4, "Adam's learning rate"},
+      {"learning_rate", T::number, 1e-4, "the (peak) learning rate of Adam"},
+      {"weight_decay", T::number, 0.0, "decoupled weight decay (AdamW); 0: Adam"},
+      {"loss", T::string, "mse", "mse ((3.2)-(3.3)), l1 or huber, of the normalized errors (t^ - t) / sigma"},
+      {"huber_delta", T::number, 1.0, "huber: where the loss turns linear, in units of sigma"},
+      {"clip_grad_norm", T::number, 0.0, "clip the gradient's norm to this; 0: no clipping"},
+      {"lr_schedule", T::string, "constant",
+       "constant (Table 3.1), plateau (reduce on plateau) or cosine (decay to lr_min over the planned run)"},
+      {"lr_warmup_steps", T::integer, 0, "linear warm-up of the learning rate over this many steps"},
+      {"lr_factor", T::number, 0.5, "plateau: multiply the rate by this when validation stops improving"},
+      {"lr_patience", T::integer, 5, "plateau: validations without improvement before the rate drops"},
+      {"lr_min", T::number, 0.0, "the lowest learning rate (cosine's floor, plateau's minimum)"},
+      {"ema_decay", T::number, 0.0,
+       "exponential moving average of the weights for validation, eval and predict; 0: off"},
+      // The run.
       {"epochs", T::integer, 55, "epochs to train"},
+      {"validate_every", T::string, "epoch", "validate every epoch, every N steps ('500 steps') or minutes ('10 min')"},
+      {"patience", T::integer, 0, "stop after this many validations without improvement; 0: never"},
       {"max_minutes", T::number, 0.0, "stop (resumably) after this much training time; 0: no limit"},
-      {"checkpoint_minutes", T::number, 5.0, "save the run's state at least this often within an epoch"},
+      {"checkpoint_minutes", T::number, 5.0, "save the run's state at least this often between validations"},
       {"eval_batch_size", T::integer, 64, "molecules per batch when evaluating"},
       {"dtype", T::string, "float32", "float32 or float64"},
   };
@@ -78,8 +105,11 @@ const std::vector<ConfigKey>& config_keys() {
 }
 
 const ConfigKey* find_config_key(const std::string& name) {
+  // "target" is the name of "targets" for a run of one target (configurations written
+  // before multi-target training, `--target mu`).
+  const std::string& canonical = name == "target" ? std::string("targets") : name;
   for (const auto& key : config_keys()) {
-    if (name == key.name) return &key;
+    if (canonical == key.name) return &key;
   }
   return nullptr;
 }
@@ -114,8 +144,8 @@ void TrainConfig::set(const std::string& name, const nlohmann::json& value, cons
   if (!has_type(value, key->type)) {
     throw ConfigError(origin + ": '" + name + "' must be " + type_name(key->type) + ", got " + value.dump());
   }
-  values_[name] = key->type == ConfigType::integer ? nlohmann::json(static_cast<int64_t>(value.get<double>()))
-                                                   : value;
+  values_[key->name] = key->type == ConfigType::integer ? nlohmann::json(static_cast<int64_t>(value.get<double>()))
+                                                        : value;
 }
 
 void TrainConfig::set_from_text(const std::string& name, const std::string& text, const std::string& origin) {
@@ -144,7 +174,7 @@ void TrainConfig::set_from_text(const std::string& name, const std::string& text
   if (!has_type(value, key->type)) {
     throw ConfigError(origin + ": '" + name + "' must be " + type_name(key->type) + ", got '" + text + "'");
   }
-  values_[name] = value;
+  values_[key->name] = value;
 }
 
 const nlohmann::json& TrainConfig::value(const std::string& name, ConfigType type) const {
@@ -182,11 +212,41 @@ void TrainConfig::validate() const {
     }
   };
 
-  parses("representation", [](const std::string& text) {
-    if (o3::Rs::parse(text).dim() == 0) throw std::invalid_argument("the representation is empty");
-  });
+  auto one_of = [&](const std::string& name, const std::vector<std::string>& valid) {
+    if (std::find(valid.begin(), valid.end(), string(name)) != valid.end()) return;
+    std::string list;
+    for (const auto& v : valid) list += (list.empty() ? "" : ", ") + v;
+    fail(name, "must be one of " + list + ", not '" + string(name) + "'");
+  };
+  // A key of the other model would be ignored: refuse it rather than train something else.
+  auto unused = [&](const std::string& name, const std::string& model) {
+    if (values_.at(name) != find_config_key(name)->default_value) {
+      fail(name, "does not apply to model " + string("model") + " (it is a key of " + model + ")");
+    }
+  };
+  auto representation = [&](const std::string& name) {
+    parses(name, [](const std::string& text) {
+      if (o3::Rs::parse(text).dim() == 0) throw std::invalid_argument("the representation is empty");
+    });
+  };
+
+  one_of("model", {"lnet", "mlpnet"});
+  representation("representation");
   at_least("embedding_size", 1);
-  at_least("layers", 1);
+  if (string("model") == "lnet") {
+    at_least("layers", 1);
+    for (const char* key : {"featurization_layers", "output_representation", "output_layers", "output_mlp_layers",
+                            "output_mlp_neurons"}) {
+      unused(key, "mlpnet");
+    }
+  } else {
+    unused("layers", "lnet");
+    at_least("featurization_layers", 0);
+    representation("output_representation");
+    at_least("output_layers", 0);
+    at_least("output_mlp_layers", 0);
+    at_least("output_mlp_neurons", integer("output_mlp_layers") > 0 ? 1 : 0);
+  }
   at_least("lf_max", -1);
   parses("elements", [](const std::string& text) { data::parse_element_list(text); });
   parses("radial_basis", [](const std::string& text) { nn::radial_basis_type_from_string(text); });
@@ -198,20 +258,35 @@ void TrainConfig::validate() const {
   for (const char* name : {"radial_activation", "scalar_activation", "gate_activation"}) {
     parses(name, [](const std::string& text) { nn::activation_from_string(text); });
   }
-  parses("readout", [](const std::string& text) { nn::readout_from_string(text); });
+  one_of("readout", {"sum", "mean", "auto"});
   not_negative("avg_num_neighbors");
 
-  if (string("target").empty()) fail("target", "is not set: give --target (e.g. --target mu)");
-  parses("target", [](const std::string& text) { data::parse_target(text); });
+  if (string("targets").empty()) fail("targets", "is not set: give --targets (e.g. --targets mu, or all)");
+  parses("targets", [](const std::string& text) { data::parse_target_list(text); });
   if (string("data").empty()) fail("data", "is not set: give --data (a QM9 file, directory or archive)");
   at_least("seed", 0);
+
   at_least("batch_size", 1);
   positive("learning_rate");
+  not_negative("weight_decay");
+  one_of("loss", {"mse", "l1", "huber"});
+  positive("huber_delta");
+  not_negative("clip_grad_norm");
+  one_of("lr_schedule", {"constant", "plateau", "cosine"});
+  at_least("lr_warmup_steps", 0);
+  if (!(number("lr_factor") > 0.0 && number("lr_factor") < 1.0)) fail("lr_factor", "must be between 0 and 1 (exclusive)");
+  at_least("lr_patience", 0);
+  not_negative("lr_min");
+  if (!(number("lr_min") < number("learning_rate"))) fail("lr_min", "must be below learning_rate");
+  if (!(number("ema_decay") >= 0.0 && number("ema_decay") < 1.0)) fail("ema_decay", "must be in [0, 1) (0: off)");
+
   at_least("epochs", 1);
+  parses("validate_every", [](const std::string& text) { parse_validation_interval(text); });
+  at_least("patience", 0);
   not_negative("max_minutes");
   positive("checkpoint_minutes");
   at_least("eval_batch_size", 1);
-  if (string("dtype") != "float32" && string("dtype") != "float64") fail("dtype", "must be float32 or float64");
+  one_of("dtype", {"float32", "float64"});
 }
 
 void TrainConfig::save(const std::string& path) const { data::write_file_atomically(path, values_.dump(2) + "\n"); }

@@ -21,13 +21,17 @@ ErrorMetrics error_metrics(const std::vector<double>& predictions, const std::ve
   return {absolute / n, std::sqrt(squared / n), static_cast<int64_t>(predictions.size())};
 }
 
-std::string metrics_csv(const std::vector<EpochRecord>& history) {
+std::string metrics_csv(const std::vector<ValidationRecord>& history, const std::vector<std::string>& target_names) {
   std::ostringstream out;
-  out << "epoch,train_loss,val_mae,val_rmse,epoch_seconds,molecules_per_second,elapsed_seconds\n";
+  out << "epoch,step,molecules,train_loss,learning_rate,val_score";
+  for (const auto& name : target_names) out << ",mae_" << name << ",rmse_" << name;
+  out << ",seconds,molecules_per_second,elapsed_seconds\n";
   out << std::setprecision(8);
   for (const auto& r : history) {
-    out << r.epoch << ',' << r.train_loss << ',' << r.val_mae << ',' << r.val_rmse << ',' << r.seconds << ','
-        << r.molecules_per_second << ',' << r.elapsed_seconds << '\n';
+    out << r.epoch << ',' << r.step << ',' << r.molecules << ',' << r.train_loss << ',' << r.learning_rate << ','
+        << r.score;
+    for (const auto& t : r.targets) out << ',' << t.mae << ',' << t.rmse;
+    out << ',' << r.seconds << ',' << r.molecules_per_second << ',' << r.elapsed_seconds << '\n';
   }
   return out.str();
 }

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "e3/data/batch.h"
 #include "e3/data/elements.h"
@@ -10,17 +11,15 @@
 #include "e3/train/model_builder.h"
 
 namespace e3::train {
-namespace {
 
-// Before any batch is built: every atom must be of an element the model embeds.
-void check_elements(const models::LNet& model, const data::Dataset& dataset, const std::vector<size_t>& indices) {
-  const auto& elements = model->options.elements();
+void require_known_elements(const models::MoleculeNet& model, const data::Dataset& dataset,
+                            const std::vector<size_t>& indices) {
   for (size_t index : indices) {
     const auto& molecule = dataset[index];
     for (int64_t z : molecule.atomic_numbers) {
-      if (std::find(elements.begin(), elements.end(), z) != elements.end()) continue;
+      if (model->embeds(z)) continue;
       std::string known;
-      for (int64_t e : elements) known += (known.empty() ? "" : ", ") + std::string(data::element_symbol(e));
+      for (int64_t e : model->options.elements()) known += (known.empty() ? "" : ", ") + std::string(data::element_symbol(e));
       throw data::DataError(molecule.source_file, molecule.source_line,
                             "molecule " + molecule.id + " has element " + data::element_symbol(z) +
                                 ", which the model does not know (its elements: " + known + ")");
@@ -28,25 +27,48 @@ void check_elements(const models::LNet& model, const data::Dataset& dataset, con
   }
 }
 
-}  // namespace
-
-std::vector<double> predict(models::LNet& model, const data::Dataset& dataset, const std::vector<size_t>& indices,
-                            int64_t batch_size, torch::Dtype dtype) {
-  check_elements(model, dataset, indices);
+std::vector<std::vector<double>> predict(models::MoleculeNet& model, const data::Dataset& dataset,
+                                         const std::vector<size_t>& indices, int64_t batch_size, torch::Dtype dtype) {
+  require_known_elements(model, dataset, indices);
   const bool was_training = model->is_training();
   model->eval();
   torch::NoGradGuard no_grad;
-  std::vector<double> predictions;
-  predictions.reserve(indices.size());
+  std::vector<std::vector<double>> predictions(static_cast<size_t>(model->num_heads()));
+  for (auto& values : predictions) values.reserve(indices.size());
   for (size_t start = 0; start < indices.size(); start += static_cast<size_t>(batch_size)) {
     const std::vector<size_t> chunk(indices.begin() + start,
                                     indices.begin() + std::min(indices.size(), start + static_cast<size_t>(batch_size)));
     const auto batch = data::collate(dataset, chunk, model->cutoff(), dtype);
-    const auto values = model->forward(point_clouds(batch), batch.atomic_numbers).contiguous();
-    predictions.insert(predictions.end(), values.data_ptr<double>(), values.data_ptr<double>() + values.numel());
+    const auto values = model->forward(point_clouds(batch), batch.atomic_numbers).t().contiguous();  // [heads, M]
+    for (int64_t h = 0; h < values.size(0); ++h) {
+      const double* row = values[h].data_ptr<double>();
+      predictions[h].insert(predictions[h].end(), row, row + values.size(1));
+    }
   }
   model->train(was_training);
   return predictions;
+}
+
+std::vector<ErrorMetrics> target_errors(const std::vector<std::vector<double>>& predictions,
+                                        const data::Dataset& dataset, const std::vector<size_t>& indices,
+                                        const std::vector<data::Target>& targets) {
+  std::vector<ErrorMetrics> errors;
+  for (size_t t = 0; t < targets.size(); ++t) {
+    std::vector<double> predicted, actual;
+    for (size_t i = 0; i < indices.size(); ++i) {
+      const auto& molecule = dataset[indices[i]];
+      if (!molecule.has(targets[t])) continue;
+      predicted.push_back(predictions.at(t).at(i));
+      actual.push_back(molecule.target(targets[t]));
+    }
+    if (predicted.empty()) {
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      errors.push_back({nan, nan, 0});
+    } else {
+      errors.push_back(error_metrics(predicted, actual));
+    }
+  }
+  return errors;
 }
 
 }  // namespace e3::train

@@ -1,6 +1,7 @@
 #include "e3/train/trained_run.h"
 
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 
 #include "e3/train/checkpoint.h"
@@ -9,29 +10,52 @@
 
 namespace e3::train {
 
-TrainedRun::TrainedRun(RunDirectory directory, TrainConfig config, data::Target target, models::LNet model)
-    : directory_(std::move(directory)), config_(std::move(config)), target_(target), model_(std::move(model)) {}
+RunCheckpoint run_checkpoint_from_string(const std::string& name) {
+  if (name == "best") return RunCheckpoint::best;
+  if (name == "last") return RunCheckpoint::last;
+  throw std::invalid_argument("--checkpoint must be best or last, not '" + name + "'");
+}
 
-TrainedRun TrainedRun::open(const std::string& path) {
+TrainedRun::TrainedRun(RunDirectory directory, TrainConfig config, models::MoleculeNet model)
+    : directory_(std::move(directory)),
+      config_(std::move(config)),
+      targets_(config_targets(config_)),
+      model_(std::move(model)) {}
+
+TrainedRun TrainedRun::open(const std::string& path, RunCheckpoint checkpoint) {
   auto directory = RunDirectory::open(path);
   auto config = TrainConfig::from_file(directory.config());
   config.validate();
-  if (!std::filesystem::exists(directory.best_checkpoint())) {
-    throw std::runtime_error(path + ": the run has not finished an epoch yet (no best.pt); continue it with "
-                             "`e3cpp train --resume " + path + "`");
+  if (checkpoint == RunCheckpoint::best && !std::filesystem::exists(directory.best_checkpoint())) {
+    throw std::runtime_error(path + ": the run has not validated yet (no best.pt); continue it with `e3cpp train "
+                             "--resume " + path + "` (validate_every sets how soon it validates), or use "
+                             "--checkpoint last");
   }
-  models::LNet model(lnet_options(config, config.number("avg_num_neighbors")));
+  models::MoleculeNet model(model_options(config, config.number("avg_num_neighbors")));
   model->to(config_dtype(config));
-  load_checkpoint(directory.best_checkpoint(), *model, nullptr, nullptr);
+  if (checkpoint == RunCheckpoint::best) {
+    load_checkpoint(directory.best_checkpoint(), *model, nullptr, nullptr);
+  } else {
+    // last.pt holds the trained weights and, when the run averages them, the average.
+    std::unique_ptr<WeightAverage> average;
+    const auto parameters = model->parameters();
+    if (config.number("ema_decay") > 0.0) average = std::make_unique<WeightAverage>(parameters, config.number("ema_decay"));
+    TrainingState state;
+    load_checkpoint(directory.last_checkpoint(), *model, nullptr, &state, average.get());
+    if (average) average->swap(parameters);
+  }
   model->eval();
-  const auto target = data::parse_target(config.string("target"));
-  return TrainedRun(std::move(directory), std::move(config), target, std::move(model));
+  return TrainedRun(std::move(directory), std::move(config), std::move(model));
 }
 
 data::Split TrainedRun::split(const data::Dataset& dataset) const { return data::read_split(directory_.split(), dataset); }
 
-std::vector<double> TrainedRun::predict(const data::Dataset& dataset, const std::vector<size_t>& indices) {
+std::vector<std::vector<double>> TrainedRun::predict(const data::Dataset& dataset, const std::vector<size_t>& indices) {
   return train::predict(model_, dataset, indices, config_.integer("eval_batch_size"), config_dtype(config_));
+}
+
+std::vector<ErrorMetrics> TrainedRun::evaluate(const data::Dataset& dataset, const std::vector<size_t>& indices) {
+  return target_errors(predict(dataset, indices), dataset, indices, targets_);
 }
 
 }  // namespace e3::train

@@ -1,5 +1,7 @@
 #include "e3/train/trainer.h"
 
+#include <torch/optim/adam.h>
+#include <torch/optim/adamw.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -14,7 +16,6 @@
 #include "e3/data/sampler.h"
 #include "e3/data/statistics.h"
 #include "e3/train/learning_curve.h"
-#include "e3/train/metrics.h"
 #include "e3/train/model_builder.h"
 #include "e3/train/prediction.h"
 
@@ -23,74 +24,141 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Molecules the initialization is calibrated on (LNet::calibrate).
+// Molecules the initialization is calibrated on (MoleculeNetImpl::calibrate).
 constexpr size_t kCalibrationMolecules = 128;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-std::vector<double> targets_of(const data::Dataset& dataset, const std::vector<size_t>& indices, data::Target target) {
-  std::vector<double> values;
-  values.reserve(indices.size());
-  for (size_t index : indices) values.push_back(dataset[index].target(target));
-  return values;
+std::vector<size_t> with_target(const data::Dataset& dataset, const std::vector<size_t>& indices, data::Target target) {
+  std::vector<size_t> result;
+  for (size_t index : indices) {
+    if (dataset[index].has(target)) result.push_back(index);
+  }
+  return result;
+}
+
+// What start() and resume() both require of the data before a step is taken: every element
+// known to the model, and every target given for some training and some validation molecule
+// (a molecule without a target is masked out of that target's loss and metrics).
+void check_data(const models::MoleculeNet& model, const data::Dataset& dataset, const data::Split& split,
+                const std::vector<data::Target>& targets, const std::string& data_path) {
+  if (split.train.empty() || split.val.empty()) {
+    throw ConfigError("configuration: 'split' leaves no training or no validation molecules (" +
+                      std::to_string(split.train.size()) + " train, " + std::to_string(split.val.size()) + " val)");
+  }
+  for (const auto* part : {&split.train, &split.val, &split.test}) require_known_elements(model, dataset, *part);
+  for (auto target : targets) {
+    for (const auto& [part, name] : {std::pair{&split.train, "training"}, std::pair{&split.val, "validation"}}) {
+      if (with_target(dataset, *part, target).empty()) {
+        throw ConfigError(data_path + ": no " + std::string(name) + " molecule has the target " +
+                          data::target_name(target) + ": there is nothing to learn or measure it on");
+      }
+    }
+  }
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& config,
+                                                        const std::vector<torch::Tensor>& parameters) {
+  const double rate = config.number("learning_rate"), decay = config.number("weight_decay");
+  if (decay > 0.0) {
+    return std::make_unique<torch::optim::AdamW>(parameters, torch::optim::AdamWOptions(rate).weight_decay(decay));
+  }
+  return std::make_unique<torch::optim::Adam>(parameters, torch::optim::AdamOptions(rate));
+}
+
+int64_t batches_per_epoch(const TrainConfig& config, const data::Split& split) {
+  const auto size = config.integer("batch_size");
+  return (static_cast<int64_t>(split.train.size()) + size - 1) / size;
+}
+
+ScheduleOptions schedule_options(const TrainConfig& config, const data::Split& split) {
+  ScheduleOptions options;
+  options.kind = schedule_kind_from_string(config.string("lr_schedule"));
+  options.base = config.number("learning_rate");
+  options.warmup_steps = config.integer("lr_warmup_steps");
+  options.factor = config.number("lr_factor");
+  options.patience = config.integer("lr_patience");
+  options.min = config.number("lr_min");
+  options.total_steps = config.integer("epochs") * batches_per_epoch(config, split);
+  return options;
 }
 
 }  // namespace
 
 Trainer::Trainer(RunDirectory directory, TrainConfig config, data::Dataset dataset, data::Split split,
-                 models::LNet model)
+                 models::MoleculeNet model)
     : directory_(std::move(directory)),
       config_(std::move(config)),
       dataset_(std::move(dataset)),
       split_(std::move(split)),
-      target_(data::parse_target(config_.string("target"))),
+      targets_(config_targets(config_)),
       dtype_(config_dtype(config_)),
       model_(std::move(model)),
-      optimizer_(std::make_unique<torch::optim::Adam>(
-          model_->parameters(), torch::optim::AdamOptions(config_.number("learning_rate")))) {}
+      parameters_(model_->parameters()),
+      optimizer_(make_optimizer(config_, parameters_)),
+      loss_(LossOptions()
+                .kind(loss_kind_from_string(config_.string("loss")))
+                .huber_delta(config_.number("huber_delta"))),
+      interval_(parse_validation_interval(config_.string("validate_every"))),
+      schedule_(std::make_unique<LearningRateSchedule>(schedule_options(config_, split_))) {
+  if (config_.number("ema_decay") > 0.0) {
+    average_ = std::make_unique<WeightAverage>(parameters_, config_.number("ema_decay"));
+  }
+}
 
 Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ostream& log) {
   config.validate();
   auto directory = RunDirectory::create(run_path);
-  log << "reading " << config.string("data") << std::endl;
-  auto dataset = data::Dataset::read(config.string("data"));
+  const std::string& data_path = config.string("data");
+  log << "reading " << data_path << std::endl;
+  auto dataset = data::Dataset::read(data_path);
   const auto sizes = config.string("split").empty() ? data::default_split_sizes(dataset.size())
                                                     : data::parse_split_sizes(config.string("split"), dataset.size());
   auto split = data::random_split(dataset.size(), sizes, static_cast<uint64_t>(config.integer("seed")));
-  if (split.train.empty() || split.val.empty()) {
-    throw ConfigError("configuration: 'split' leaves no training or no validation molecules (" +
-                      std::to_string(split.train.size()) + " train, " + std::to_string(split.val.size()) + " val)");
-  }
-  const auto target = data::parse_target(config.string("target"));
-  for (const auto* part : {&split.train, &split.val, &split.test}) dataset.require(target, *part);
+  const auto targets = config_targets(config);
 
   // The kernel normalization (B.7) divides by the typical neighbour count: measured on the
   // training split within the basis' cutoff unless the configuration fixes it.
   const double cutoff = config_cutoff(config);
-  if (config.number("avg_num_neighbors") == 0.0) {
+  if (config.number("avg_num_neighbors") == 0.0 && !split.train.empty()) {
     config.set("avg_num_neighbors", std::max(1.0, data::mean_neighbor_count(dataset, split.train, cutoff)), "measured");
   }
-  const bool per_atom = config.string("readout") == "sum";
-  const auto statistics = data::target_statistics(dataset, split.train, target, per_atom);
-  if (!(statistics.std > 0.0)) {
-    throw ConfigError(std::string("the training molecules all have the same ") + data::target_name(target) +
-                      ": there is nothing to learn");
-  }
-
   const auto seed = static_cast<uint64_t>(config.integer("seed"));
   torch::manual_seed(seed);
-  models::LNet model(lnet_options(config, config.number("avg_num_neighbors")));
+  models::MoleculeNet model(model_options(config, std::max(1.0, config.number("avg_num_neighbors"))));
   model->to(config_dtype(config));
-  model->readout->set_statistics(statistics.mean, statistics.std);
-  std::vector<double> references;
-  for (int64_t z : model->options.elements()) references.push_back(data::atom_reference(z, target));
-  model->readout->set_references(torch::tensor(references, torch::kDouble));
-  // Data-dependent initialization on a seeded random draw of training molecules (the first
-  // ones by QM9 index are the smallest, not representative).
-  const auto calibration = data::collate(
-      dataset, data::BatchSampler(split.train, kCalibrationMolecules, true, seed).epoch(0).front(), cutoff,
-      config_dtype(config));
-  model->calibrate(point_clouds(calibration), calibration.atomic_numbers);
+  check_data(model, dataset, split, targets, data_path);
+
+  // The output layer of each target: its atom references (2.58) and the statistics of (2.59)
+  // on the training molecules that have it.
+  std::ostringstream statistics_log;
+  for (size_t h = 0; h < targets.size(); ++h) {
+    const auto target = targets[h];
+    auto& readout = model->head(static_cast<int64_t>(h))->readout;
+    const bool per_atom = readout->options.readout() == nn::Readout::sum;
+    const auto statistics = data::target_statistics(dataset, with_target(dataset, split.train, target), target, per_atom);
+    if (!(statistics.std > 0.0)) {
+      throw ConfigError(std::string("the training molecules all have the same ") + data::target_name(target) +
+                        ": there is nothing to learn");
+    }
+    readout->set_statistics(statistics.mean, statistics.std);
+    std::vector<double> references;
+    for (int64_t z : model->options.elements()) references.push_back(data::atom_reference(z, target));
+    readout->set_references(torch::tensor(references, torch::kDouble));
+    statistics_log << data::target_name(target) << " [" << data::thesis_unit(target) << "]: "
+                   << (per_atom ? "per-atom " : "") << "mean " << statistics.mean << ", std " << statistics.std
+                   << " (2.59, " << statistics.count << " training molecules)\n";
+  }
+  std::string initialization = "initialization of (B.7)";
+  if (config.boolean("calibrate")) {
+    // Data-dependent initialization on a seeded random draw of training molecules (the first
+    // ones by QM9 index are the smallest, not representative).
+    const auto calibration = data::collate(
+        dataset, data::BatchSampler(split.train, kCalibrationMolecules, true, seed).epoch(0).front(), cutoff,
+        config_dtype(config));
+    model->calibrate(point_clouds(calibration), calibration.atomic_numbers);
+    initialization = "initialization calibrated on " + std::to_string(calibration.num_molecules()) + " training molecules";
+  }
 
   config.save(directory.config());
   data::write_split(directory.split(), split, dataset);
@@ -98,16 +166,17 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
   trainer.save_last();
 
   int64_t parameters = 0;
-  for (const auto& p : trainer.model_->parameters()) parameters += p.numel();
+  for (const auto& p : trainer.parameters_) parameters += p.numel();
+  const auto& c = trainer.config_;
   log << trainer.dataset_.size() << " molecules: " << trainer.split_.train.size() << " train, "
-      << trainer.split_.val.size() << " val, " << trainer.split_.test.size() << " test (seed "
-      << trainer.config_.integer("seed") << ")\n"
-      << data::target_name(target) << " [" << data::thesis_unit(target) << "]: " << (per_atom ? "per-atom " : "")
-      << "mean " << statistics.mean << ", std " << statistics.std << " (2.59, training split)\n"
-      << "model: " << trainer.config_.string("representation") << ", " << trainer.config_.integer("layers")
-      << " layers, " << parameters << " parameters, " << std::setprecision(4)
-      << trainer.config_.number("avg_num_neighbors") << " neighbours per atom within " << cutoff << " A, "
-      << "initialization calibrated on " << calibration.num_molecules() << " training molecules" << std::endl;
+      << trainer.split_.val.size() << " val, " << trainer.split_.test.size() << " test (seed " << c.integer("seed")
+      << ")\n"
+      << statistics_log.str() << "model: " << c.string("model") << ", " << c.string("representation") << ", "
+      << (c.string("model") == "lnet" ? c.integer("layers") : c.integer("featurization_layers"))
+      << (c.string("model") == "lnet" ? " layers, " : " featurization layers, ") << trainer.targets_.size()
+      << (trainer.targets_.size() == 1 ? " output, " : " outputs, ") << parameters << " parameters, "
+      << std::setprecision(4) << c.number("avg_num_neighbors") << " neighbours per atom within " << cutoff << " A, "
+      << initialization << std::endl;
   return trainer;
 }
 
@@ -132,13 +201,17 @@ Trainer Trainer::resume(const std::string& run_path,
   log << "reading " << config.string("data") << std::endl;
   auto dataset = data::Dataset::read(config.string("data"));
   auto split = data::read_split(directory.split(), dataset);
-  models::LNet model(lnet_options(config, config.number("avg_num_neighbors")));
+  models::MoleculeNet model(model_options(config, config.number("avg_num_neighbors")));
   model->to(config_dtype(config));
+  check_data(model, dataset, split, config_targets(config), config.string("data"));
   if (!overrides.empty()) config.save(directory.config());
   Trainer trainer(std::move(directory), std::move(config), std::move(dataset), std::move(split), std::move(model));
-  load_checkpoint(trainer.directory_.last_checkpoint(), *trainer.model_, trainer.optimizer_.get(), &trainer.state_);
+  load_checkpoint(trainer.directory_.last_checkpoint(), *trainer.model_, trainer.optimizer_.get(), &trainer.state_,
+                  trainer.average_.get());
+  trainer.schedule_ = std::make_unique<LearningRateSchedule>(schedule_options(trainer.config_, trainer.split_),
+                                                             trainer.state_.plateau);
   log << "resuming " << run_path << " at epoch " << trainer.state_.epoch + 1 << ", batch " << trainer.state_.batch
-      << std::endl;
+      << " (step " << trainer.state_.step << ")" << std::endl;
   return trainer;
 }
 
@@ -147,9 +220,16 @@ double Trainer::step(const std::vector<size_t>& indices) {
   model_->train();
   optimizer_->zero_grad();
   const auto prediction = model_->forward(point_clouds(batch), batch.atomic_numbers);
-  const auto target = batch.targets.select(1, static_cast<int64_t>(data::target_index(target_)));
-  const double variance = model_->readout->std() * model_->readout->std();
-  const auto loss = (prediction - target).pow(2).mean() / variance;
+  std::vector<int64_t> columns;
+  std::vector<double> sigma;
+  for (size_t h = 0; h < targets_.size(); ++h) {
+    columns.push_back(static_cast<int64_t>(data::target_index(targets_[h])));
+    sigma.push_back(model_->head(static_cast<int64_t>(h))->readout->std());
+  }
+  const auto column_index = torch::tensor(columns, torch::kLong);
+  const auto loss = normalized_loss(prediction, batch.targets.index_select(1, column_index),
+                                    batch.target_mask.index_select(1, column_index),
+                                    torch::tensor(sigma, torch::kDouble), loss_);
   const double value = loss.item<double>();
   if (!std::isfinite(value)) {
     std::string ids;
@@ -159,11 +239,25 @@ double Trainer::step(const std::vector<size_t>& indices) {
                         " (molecules " + ids + "); the last checkpoint is intact: lower learning_rate and resume");
   }
   loss.backward();
+  if (config_.number("clip_grad_norm") > 0.0) torch::nn::utils::clip_grad_norm_(parameters_, config_.number("clip_grad_norm"));
+  const double rate = schedule_->rate(state_.step);
+  for (auto& group : optimizer_->param_groups()) group.options().set_lr(rate);
   optimizer_->step();
+  if (average_) average_->update(parameters_);
   return value;
 }
 
+bool Trainer::validation_due() const {
+  switch (interval_.unit) {
+    case ValidationInterval::Unit::epoch: return false;  // at the end of the epoch
+    case ValidationInterval::Unit::steps: return double(state_.interval_steps) >= interval_.every;
+    case ValidationInterval::Unit::minutes: return state_.interval_seconds >= interval_.every * 60.0;
+  }
+  return false;
+}
+
 Trainer::Outcome Trainer::run(Progress& progress, const std::atomic<bool>* stop, int64_t max_steps) {
+  if (state_.stopped_early) return Outcome::early_stopped;
   const auto start = Clock::now();
   const double time_limit = config_.number("max_minutes") * 60.0;
   const double checkpoint_interval = config_.number("checkpoint_minutes") * 60.0;
@@ -172,9 +266,9 @@ Trainer::Outcome Trainer::run(Progress& progress, const std::atomic<bool>* stop,
   const data::BatchSampler sampler(split_.train, static_cast<size_t>(config_.integer("batch_size")),
                                    /*shuffle=*/true, static_cast<uint64_t>(config_.integer("seed")));
   const int64_t epochs = config_.integer("epochs");
+  const auto num_batches = static_cast<int64_t>(sampler.num_batches());
   while (state_.epoch < epochs) {
     const auto batches = sampler.epoch(static_cast<uint64_t>(state_.epoch));
-    const auto num_batches = static_cast<int64_t>(batches.size());
     progress.begin_epoch(state_.epoch + 1, epochs, num_batches, state_.batch);
     while (state_.batch < num_batches) {
       Outcome early = Outcome::finished;
@@ -192,64 +286,115 @@ Trainer::Outcome Trainer::run(Progress& progress, const std::atomic<bool>* stop,
       ++steps;
       ++state_.step;
       ++state_.batch;
-      state_.epoch_loss_sum += loss;
-      state_.epoch_molecules += static_cast<int64_t>(indices.size());
-      state_.epoch_seconds += seconds;
+      state_.molecules += static_cast<int64_t>(indices.size());
+      state_.interval_loss_sum += loss;
+      ++state_.interval_steps;
+      state_.interval_molecules += static_cast<int64_t>(indices.size());
+      state_.interval_seconds += seconds;
       state_.elapsed_seconds += seconds;
-      progress.batch_done(state_.batch, double(state_.epoch_molecules) / state_.epoch_seconds,
-                          state_.epoch_loss_sum / double(state_.batch));
-      if (seconds_since(last_save) >= checkpoint_interval) {
+      progress.batch_done(state_.batch, double(state_.interval_molecules) / state_.interval_seconds,
+                          state_.interval_loss_sum / double(state_.interval_steps));
+      const bool last_step = state_.epoch + 1 == epochs && state_.batch == num_batches;
+      if (validation_due() && !last_step) {
+        const auto outcome = validate(progress, num_batches);
+        last_save = Clock::now();
+        if (outcome != Outcome::finished) return outcome;
+      } else if (seconds_since(last_save) >= checkpoint_interval) {
         save_last();
         last_save = Clock::now();
       }
     }
-    finish_epoch(progress);
+    ++state_.epoch;
+    state_.batch = 0;
+    const bool last_epoch = state_.epoch == epochs;
+    if (interval_.unit == ValidationInterval::Unit::epoch || last_epoch) {
+      const auto outcome = validate(progress, num_batches);
+      if (outcome != Outcome::finished) return outcome;
+    } else {
+      save_last();
+    }
     last_save = Clock::now();
   }
   return Outcome::finished;
 }
 
-void Trainer::finish_epoch(Progress& progress) {
+Trainer::Outcome Trainer::validate(Progress& progress, int64_t batches_per_epoch) {
+  if (average_) average_->swap(parameters_);
   const auto predictions = predict(model_, dataset_, split_.val, config_.integer("eval_batch_size"), dtype_);
-  const auto validation = error_metrics(predictions, targets_of(dataset_, split_.val, target_));
-  EpochRecord record;
-  record.epoch = state_.epoch + 1;
-  record.train_loss = state_.epoch_loss_sum / double(std::max<int64_t>(1, state_.batch));
-  record.val_mae = validation.mae;
-  record.val_rmse = validation.rmse;
-  record.seconds = state_.epoch_seconds;
-  record.molecules_per_second = state_.epoch_seconds > 0 ? double(state_.epoch_molecules) / state_.epoch_seconds : 0;
+  ValidationRecord record;
+  record.targets = target_errors(predictions, dataset_, split_.val, targets_);
+  for (size_t h = 0; h < targets_.size(); ++h) {
+    record.score += record.targets[h].mae / model_->head(static_cast<int64_t>(h))->readout->std();
+  }
+  record.score /= double(targets_.size());
+  const bool best = record.score < state_.best_score;
+  if (best) save_checkpoint(directory_.best_checkpoint(), *model_, nullptr, nullptr);
+  if (average_) average_->swap(parameters_);
+
+  record.epoch = double(state_.epoch) + double(state_.batch) / double(std::max<int64_t>(1, batches_per_epoch));
+  record.step = state_.step;
+  record.molecules = state_.molecules;
+  record.train_loss = state_.interval_steps > 0 ? state_.interval_loss_sum / double(state_.interval_steps) : 0.0;
+  record.learning_rate = schedule_->rate(std::max<int64_t>(0, state_.step - 1));
+  record.seconds = state_.interval_seconds;
+  record.molecules_per_second = state_.interval_seconds > 0 ? double(state_.interval_molecules) / state_.interval_seconds : 0;
   record.elapsed_seconds = state_.elapsed_seconds;
   state_.history.push_back(record);
-
-  const bool best = validation.mae < state_.best_val_mae;
+  state_.interval_loss_sum = 0.0;
+  state_.interval_steps = 0;
+  state_.interval_molecules = 0;
+  state_.interval_seconds = 0.0;
   if (best) {
-    state_.best_val_mae = validation.mae;
+    state_.best_score = record.score;
+    state_.best_step = record.step;
     state_.best_epoch = record.epoch;
-    save_checkpoint(directory_.best_checkpoint(), *model_, nullptr, nullptr);
+    state_.validations_since_best = 0;
+  } else {
+    ++state_.validations_since_best;
   }
-  ++state_.epoch;
-  state_.batch = 0;
-  state_.epoch_loss_sum = 0.0;
-  state_.epoch_molecules = 0;
-  state_.epoch_seconds = 0.0;
+  const bool reduced = schedule_->observe(record.score);
+  state_.plateau = schedule_->state();
+  const int64_t patience = config_.integer("patience");
+  state_.stopped_early = patience > 0 && state_.validations_since_best >= patience;
+
   save_last();
-  data::write_file_atomically(directory_.metrics(), metrics_csv(state_.history));
-  const std::string unit = data::thesis_unit(target_);
-  data::write_file_atomically(
-      directory_.learning_curve(),
-      learning_curve_svg(state_.history, std::string(data::target_name(target_)) + ": validation MAE per epoch", unit));
+  std::vector<std::string> names;
+  std::vector<double> sigmas;
+  for (size_t h = 0; h < targets_.size(); ++h) {
+    names.push_back(data::target_name(targets_[h]));
+    sigmas.push_back(model_->head(static_cast<int64_t>(h))->readout->std());
+  }
+  data::write_file_atomically(directory_.metrics(), metrics_csv(state_.history, names));
+  data::write_file_atomically(directory_.learning_curve(), learning_curve_svg(state_.history, targets_, sigmas));
 
   std::ostringstream line;
-  line << "epoch " << record.epoch << '/' << config_.integer("epochs") << std::setprecision(4) << "  train loss "
-       << record.train_loss << "  val MAE " << record.val_mae << ' ' << unit << " (RMSE " << record.val_rmse << ")  "
-       << std::fixed << std::setprecision(1) << record.seconds << " s, " << record.molecules_per_second << " mol/s"
-       << (best ? "  *best" : "");
+  const bool whole_epoch = interval_.unit == ValidationInterval::Unit::epoch;
+  line << "epoch " << std::setprecision(whole_epoch ? 6 : 3) << record.epoch << '/' << config_.integer("epochs")
+       << "  step " << record.step << std::setprecision(4) << "  train loss " << record.train_loss;
+  if (targets_.size() == 1) {
+    const std::string unit = data::thesis_unit(targets_[0]);
+    line << "  val MAE " << record.targets[0].mae << ' ' << unit << " (RMSE " << record.targets[0].rmse << ")";
+  } else {
+    line << "  val score " << record.score << " (MAE:";
+    for (size_t h = 0; h < targets_.size(); ++h) {
+      line << ' ' << data::target_name(targets_[h]) << ' ' << record.targets[h].mae << ' '
+           << data::thesis_unit(targets_[h]) << (h + 1 < targets_.size() ? "," : ")");
+    }
+  }
+  line << "  lr " << std::setprecision(3) << record.learning_rate << std::fixed << std::setprecision(1) << "  "
+       << record.seconds << " s, " << record.molecules_per_second << " mol/s" << (best ? "  *best" : "")
+       << (reduced ? "  (learning rate reduced)" : "");
   progress.line(line.str());
+  if (state_.stopped_early) {
+    progress.line("early stopping: " + std::to_string(patience) + " validations without improvement");
+    return Outcome::early_stopped;
+  }
+  if (observer_ && !observer_(record)) return Outcome::stopped_by_observer;
+  return Outcome::finished;
 }
 
 void Trainer::save_last() const {
-  save_checkpoint(directory_.last_checkpoint(), *model_, optimizer_.get(), &state_);
+  save_checkpoint(directory_.last_checkpoint(), *model_, optimizer_.get(), &state_, average_.get());
 }
 
 }  // namespace e3::train

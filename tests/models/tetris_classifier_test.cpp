@@ -52,12 +52,12 @@ TEST(PointClouds, EveryPairOfACloudWithinTheCutoff) {
 TEST(TetrisClassifier, Layout) {
   TetrisClassifier model(TetrisClassifierOptions().lmax(2).multiplicity(3).layers(2));
   EXPECT_EQ(model->hidden_rs(), o3::Rs::parse("3x0+3x1+3x2"));
-  ASSERT_EQ(model->convs.size(), 3u);  // two gated blocks and the output layer
-  EXPECT_TRUE(model->convs[0]->gate);
-  EXPECT_FALSE(model->convs[0]->has_residual());  // 1x0 -> hidden
-  EXPECT_TRUE(model->convs[1]->has_residual());
-  EXPECT_FALSE(model->convs[2]->gate);
-  EXPECT_EQ(model->convs[2]->options.rs_out(), o3::Rs::parse("8x0"));
+  ASSERT_EQ(model->stack->layers.size(), 2u);  // two gated blocks, then the output layer
+  EXPECT_TRUE(model->stack->layers[0]->gate);
+  EXPECT_FALSE(model->stack->layers[0]->has_residual());  // 1x0 -> hidden
+  EXPECT_TRUE(model->stack->layers[1]->has_residual());
+  EXPECT_EQ(model->output->options.rs_in(), o3::Rs::parse("3x0+3x1+3x2"));
+  EXPECT_EQ(model->output->options.rs_out(), o3::Rs::parse("8x0"));
   // The cutoff covers the largest distance within a shape (the line's, 3).
   EXPECT_GT(model->cutoff(), 3.0);
 

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "e3/train/validation_interval.h"
+
 namespace e3::train {
 namespace {
 
@@ -35,13 +37,47 @@ TEST(TrainConfig, DefaultsAreTable31) {
 }
 
 TEST(TrainConfig, PresetsLoadAndValidate) {
-  for (const std::string name : {"l0net", "l1net", "l2net"}) {
-    auto config = TrainConfig::from_file(kSource + "/configs/" + name + ".json");
-    config.set("target", "mu", "test");
-    config.set("data", "somewhere", "test");
-    EXPECT_NO_THROW(config.validate()) << name;
+  for (const std::string name : {"l0net", "l1net", "l2net", "arandnet", "brandnet"}) {
+    for (const std::string targets : {"mu", "all"}) {
+      auto config = TrainConfig::from_file(kSource + "/configs/" + name + ".json");
+      config.set("targets", targets, "test");
+      config.set("data", "somewhere", "test");
+      EXPECT_NO_THROW(config.validate()) << name;
+    }
   }
   EXPECT_EQ(TrainConfig::from_file(kSource + "/configs/l2net.json").string("representation"), "42x0+14x1+8x2");
+  // Table 3.4.
+  const auto a = TrainConfig::from_file(kSource + "/configs/arandnet.json");
+  EXPECT_EQ(a.string("model"), "mlpnet");
+  EXPECT_EQ(a.integer("batch_size"), 16);
+  EXPECT_EQ(a.number("learning_rate"), 0.0065);
+  EXPECT_EQ(a.integer("embedding_size"), 93);
+  EXPECT_EQ(a.string("representation"), "20x0+29x1");
+  EXPECT_EQ(a.integer("featurization_layers"), 2);
+  EXPECT_EQ(a.string("radial_basis"), "cosine");
+  EXPECT_EQ(a.integer("num_bases"), 84);
+  EXPECT_EQ(a.number("max_radius"), 11.1);
+  EXPECT_EQ(a.integer("radial_layers"), 2);
+  EXPECT_EQ(a.integer("radial_hidden"), 101);
+  EXPECT_EQ(a.string("output_representation"), "5x0+28x1");
+  EXPECT_EQ(a.integer("output_layers"), 1);
+  EXPECT_EQ(a.integer("output_mlp_layers"), 1);
+  EXPECT_EQ(a.integer("output_mlp_neurons"), 67);
+  const auto b = TrainConfig::from_file(kSource + "/configs/brandnet.json");
+  EXPECT_EQ(b.integer("batch_size"), 18);
+  EXPECT_EQ(b.number("learning_rate"), 0.0194);
+  EXPECT_EQ(b.integer("embedding_size"), 80);
+  EXPECT_EQ(b.string("representation"), "94x0+1x1");
+  EXPECT_EQ(b.integer("featurization_layers"), 4);
+  EXPECT_EQ(b.string("radial_basis"), "gaussian");
+  EXPECT_EQ(b.integer("num_bases"), 51);
+  EXPECT_EQ(b.number("max_radius"), 2.87);
+  EXPECT_EQ(b.integer("radial_layers"), 1);
+  EXPECT_EQ(b.integer("radial_hidden"), 100);
+  EXPECT_EQ(b.string("output_representation"), "48x0+12x1");
+  EXPECT_EQ(b.integer("output_layers"), 1);
+  EXPECT_EQ(b.integer("output_mlp_layers"), 2);
+  EXPECT_EQ(b.integer("output_mlp_neurons"), 51);
 }
 
 TEST(TrainConfig, UnknownKeysAndWrongTypesAreErrors) {
@@ -84,7 +120,7 @@ TEST(TrainConfig, CommandLineTextIsParsedByType) {
 TEST(TrainConfig, ValidationNamesTheKey) {
   auto valid = [] {
     TrainConfig config;
-    config.set("target", "mu", "test");
+    config.set("targets", "mu", "test");
     config.set("data", "data.xyz", "test");
     return config;
   };
@@ -94,8 +130,23 @@ TEST(TrainConfig, ValidationNamesTheKey) {
     config.set(key, value, "test");
     return config_error([&] { config.validate(); });
   };
-  EXPECT_NE(error_for("target", "").find("'target' is not set"), std::string::npos);
-  EXPECT_NE(error_for("target", "energy").find("unknown target"), std::string::npos) << error_for("target", "energy");
+  EXPECT_NE(error_for("targets", "").find("'targets' is not set"), std::string::npos);
+  EXPECT_NE(error_for("targets", "energy").find("unknown target"), std::string::npos) << error_for("targets", "energy");
+  EXPECT_NE(error_for("targets", "mu,mu").find("target 'mu' is given twice"), std::string::npos);
+  EXPECT_NE(error_for("targets", "mu,").find("empty target name"), std::string::npos);
+  EXPECT_NE(error_for("model", "schnet").find("'model' must be one of lnet, mlpnet, not 'schnet'"), std::string::npos);
+  EXPECT_NE(error_for("output_layers", 3).find("'output_layers' does not apply to model lnet"), std::string::npos);
+  EXPECT_NE(error_for("patience", -1).find("'patience' must be at least 0"), std::string::npos);
+  EXPECT_NE(error_for("ema_decay", 1.0).find("'ema_decay' must be in [0, 1)"), std::string::npos);
+  EXPECT_NE(error_for("ema_decay", -0.1).find("'ema_decay' must be in [0, 1)"), std::string::npos);
+  EXPECT_NE(error_for("lr_factor", 1.5).find("'lr_factor' must be between 0 and 1"), std::string::npos);
+  EXPECT_NE(error_for("lr_schedule", "step").find("'lr_schedule' must be one of constant, plateau, cosine"),
+            std::string::npos);
+  EXPECT_NE(error_for("lr_min", 1.0).find("'lr_min' must be below learning_rate"), std::string::npos);
+  EXPECT_NE(error_for("loss", "mae").find("'loss' must be one of mse, l1, huber"), std::string::npos);
+  EXPECT_NE(error_for("clip_grad_norm", -1.0).find("'clip_grad_norm' must not be negative"), std::string::npos);
+  EXPECT_NE(error_for("validate_every", "often").find("'validate_every' is invalid: 'often' is not an interval"),
+            std::string::npos);
   EXPECT_NE(error_for("data", "").find("'data' is not set"), std::string::npos);
   EXPECT_NE(error_for("representation", "3x").find("'representation' is invalid: invalid Rs \"3x\""), std::string::npos);
   EXPECT_NE(error_for("radial_basis", "fourier").find("'radial_basis' is invalid"), std::string::npos);
@@ -103,8 +154,39 @@ TEST(TrainConfig, ValidationNamesTheKey) {
   EXPECT_NE(error_for("elements", "H,Xx").find("unknown element 'Xx'"), std::string::npos);
   EXPECT_NE(error_for("batch_size", 0).find("'batch_size' must be at least 1"), std::string::npos);
   EXPECT_NE(error_for("learning_rate", -1.0).find("'learning_rate' must be positive"), std::string::npos);
-  EXPECT_NE(error_for("dtype", "float16").find("'dtype' must be float32 or float64"), std::string::npos);
-  EXPECT_NE(error_for("readout", "max").find("'readout' is invalid"), std::string::npos);
+  EXPECT_NE(error_for("dtype", "float16").find("'dtype' must be one of float32, float64"), std::string::npos);
+  EXPECT_NE(error_for("readout", "max").find("'readout' must be one of sum, mean, auto"), std::string::npos);
+  // An mlpnet refuses L-Net's key.
+  auto mlpnet = valid();
+  mlpnet.set("model", "mlpnet", "test");
+  EXPECT_NO_THROW(mlpnet.validate());
+  mlpnet.set("layers", 3, "test");
+  EXPECT_NE(config_error([&] { mlpnet.validate(); }).find("'layers' does not apply to model mlpnet"), std::string::npos);
+}
+
+TEST(TrainConfig, TargetIsAnotherNameOfTargets) {
+  TrainConfig config;
+  config.set_from_text("target", "U0", "--target");
+  EXPECT_EQ(config.string("targets"), "U0");
+  config.set("target", "mu,alpha", "old.json");
+  EXPECT_EQ(config.string("targets"), "mu,alpha");
+  EXPECT_FALSE(config.json().contains("target"));
+}
+
+TEST(ValidationInterval, EpochStepsOrMinutes) {
+  EXPECT_EQ(parse_validation_interval("epoch").unit, ValidationInterval::Unit::epoch);
+  for (const std::string text : {"500", "500 steps", "500steps", "1 step"}) {
+    const auto interval = parse_validation_interval(text);
+    EXPECT_EQ(interval.unit, ValidationInterval::Unit::steps) << text;
+  }
+  EXPECT_EQ(parse_validation_interval("500 steps").every, 500.0);
+  const auto minutes = parse_validation_interval("2.5 min");
+  EXPECT_EQ(minutes.unit, ValidationInterval::Unit::minutes);
+  EXPECT_EQ(minutes.every, 2.5);
+  EXPECT_EQ(parse_validation_interval("10 minutes").every, 10.0);
+  for (const std::string bad : {"", "0", "-3 steps", "2.5 steps", "5 hours", "steps", "nan min"}) {
+    EXPECT_THROW(parse_validation_interval(bad), std::invalid_argument) << bad;
+  }
 }
 
 }  // namespace

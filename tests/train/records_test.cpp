@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "e3/train/learning_curve.h"
+#include "e3/train/line_chart.h"
 #include "e3/train/metrics.h"
 #include "e3/train/progress.h"
 
@@ -42,30 +44,73 @@ TEST(ErrorMetrics, MaeAndRmse) {
   EXPECT_THROW(error_metrics({1.0}, {1.0, 2.0}), std::invalid_argument);
 }
 
-TEST(MetricsCsv, OneLinePerEpoch) {
-  const std::vector<EpochRecord> history = {{1, 0.5, 0.25, 0.3, 10.0, 40.0, 10.0}, {2, 0.4, 0.2, 0.28, 9.5, 42.0, 19.5}};
-  EXPECT_EQ(metrics_csv(history),
-            "epoch,train_loss,val_mae,val_rmse,epoch_seconds,molecules_per_second,elapsed_seconds\n"
-            "1,0.5,0.25,0.3,10,40,10\n"
-            "2,0.4,0.2,0.28,9.5,42,19.5\n");
+ValidationRecord record(double epoch, int64_t step, std::vector<ErrorMetrics> targets) {
+  ValidationRecord r;
+  r.epoch = epoch;
+  r.step = step;
+  r.molecules = step * 16;
+  r.train_loss = 0.5 / epoch;
+  r.learning_rate = 1e-3;
+  r.score = targets[0].mae;
+  r.targets = std::move(targets);
+  r.seconds = 10.0;
+  r.molecules_per_second = 40.0;
+  r.elapsed_seconds = 10.0 * epoch;
+  return r;
 }
 
-TEST(LearningCurve, LogAxisCoversTheValues) {
-  std::vector<EpochRecord> history;
-  for (int64_t e = 1; e <= 12; ++e) history.push_back({e, 0.0, 2.0 / double(e * e), 0.0, 0.0, 0.0, 0.0});
-  const std::string svg = learning_curve_svg(history, "mu: validation MAE per epoch", "D");
+TEST(MetricsCsv, OneLinePerValidationWithColumnsPerTarget) {
+  const std::vector<ValidationRecord> history = {record(0.5, 10, {{0.25, 0.3, 48}, {2.0, 2.5, 47}}),
+                                                 record(1.0, 20, {{0.2, 0.28, 48}, {1.5, 2.0, 47}})};
+  EXPECT_EQ(metrics_csv(history, {"mu", "U0"}),
+            "epoch,step,molecules,train_loss,learning_rate,val_score,mae_mu,rmse_mu,mae_U0,rmse_U0,seconds,"
+            "molecules_per_second,elapsed_seconds\n"
+            "0.5,10,160,1,0.001,0.25,0.25,0.3,2,2.5,10,40,5\n"
+            "1,20,320,0.5,0.001,0.2,0.2,0.28,1.5,2,10,40,10\n");
+}
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(LearningCurve, OneTargetInItsUnitOnALogAxis) {
+  std::vector<ValidationRecord> history;
+  for (int64_t e = 1; e <= 12; ++e) history.push_back(record(double(e), e * 10, {{2.0 / double(e * e), 0.0, 48}}));
+  const std::string svg = learning_curve_svg(history, {data::Target::mu}, {0.1});
   EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
   EXPECT_NE(svg.find("</svg>"), std::string::npos);
   // Values from 2 down to 0.0139: decade labels 0.01, 0.1, 1 and 10.
   for (const char* label : {">0.01<", ">0.1<", ">1<", ">10<"}) EXPECT_NE(svg.find(label), std::string::npos) << label;
   EXPECT_EQ(svg.find(">0.001<"), std::string::npos);
   EXPECT_NE(svg.find("validation MAE (D, log scale)"), std::string::npos);
-  EXPECT_NE(svg.find("<title>epoch 12: 0.0139 D</title>"), std::string::npos);
-  // One point per epoch.
-  size_t circles = 0;
-  for (size_t at = svg.find("<circle"); at != std::string::npos; at = svg.find("<circle", at + 1)) ++circles;
-  EXPECT_EQ(circles, 12u);
-  EXPECT_NO_THROW(learning_curve_svg({}, "empty", "D"));
+  EXPECT_NE(svg.find(">epoch<"), std::string::npos);
+  EXPECT_NE(svg.find("<title>mu: 12, 0.0139</title>"), std::string::npos);
+  EXPECT_EQ(count(svg, "<circle"), 12u);  // one point per validation
+  EXPECT_EQ(count(svg, "<polyline"), 1u);
+  EXPECT_NO_THROW(learning_curve_svg({}, {data::Target::mu}, {0.1}));
+}
+
+TEST(LearningCurve, SeveralTargetsInUnitsOfSigmaWithALegend) {
+  std::vector<ValidationRecord> history;
+  for (int64_t e = 1; e <= 3; ++e) history.push_back(record(double(e), e, {{0.3 / e, 0, 9}, {600.0 / e, 0, 9}}));
+  const std::string svg = learning_curve_svg(history, {data::Target::mu, data::Target::r2}, {0.1, 100.0});
+  EXPECT_EQ(count(svg, "<polyline"), 2u);
+  EXPECT_NE(svg.find("MAE / sigma"), std::string::npos);
+  // mu at epoch 1: 0.3 / 0.1 = 3; r2: 600 / 100 = 6, so both fit on one axis.
+  EXPECT_NE(svg.find("<title>mu: 1, 3</title>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>r2: 1, 6</title>"), std::string::npos);
+  EXPECT_NE(svg.find(">r2</text>"), std::string::npos);  // the legend
+}
+
+TEST(LineChart, LeavesOutWhatALogAxisCannotShowAndEscapesText) {
+  ChartSeries series{"a<b", {0, 1, 2, 3}, {1.0, 0.0, NAN, 1.5}};
+  const std::string svg = line_chart_svg({series, {"c", {0, 1}, {2.0, 3.0}}}, {"t & u", "x", "y"});
+  EXPECT_EQ(count(svg, "<circle"), 4u);  // 2 of a<b and 2 of c
+  EXPECT_NE(svg.find("a&lt;b"), std::string::npos);
+  EXPECT_NE(svg.find("t &amp; u"), std::string::npos);
+  EXPECT_NE(svg.find(">5<"), std::string::npos);  // one decade spanned (1 to 10): 2 and 5 labelled too
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
-// e3cpp train, eval and predict as a user runs them.
+// e3cpp train, eval and predict as a user runs them. The runs in E3_SHARED_RUNS are trained
+// once by the SharedRuns.Train fixture (tests/train/shared_runs.cmake): lnet (an L-Net on mu,
+// one epoch) and mlpnet (the multi-target network on every target, two epochs).
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -20,6 +22,8 @@ namespace e3::testing {
 namespace {
 
 const std::string kBinary = E3CPP_BINARY;
+const std::string kLNet = std::string(E3_SHARED_RUNS) + "/lnet";
+const std::string kMLPNet = std::string(E3_SHARED_RUNS) + "/mlpnet";
 
 ProcessResult e3cpp(const std::string& arguments) { return run_process(kBinary + " " + arguments); }
 
@@ -43,37 +47,39 @@ std::string xyz_text(const std::vector<std::pair<std::vector<int64_t>, torch::Te
   return out.str();
 }
 
-// One small run shared by the tests of this file: trained once, through the CLI.
-class TrainCli : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    auto config = small_config("mu").json();
-    config.erase("target");
-    config.erase("data");
-    write_text(dir_->file("small.json"), config.dump(2));
-    train_result_ = new ProcessResult(e3cpp("train --config " + dir_->file("small.json") + " --target mu --data " +
-                                            sample_file() + " --out " + run() + " --epochs 1 --threads 2"));
+// The test molecules of a run, in its split's order, as extended XYZ with every target
+// (17 digits keep every coordinate and value exact).
+std::string test_molecules(const std::string& run) {
+  const data::Dataset sample = data::Dataset::read(sample_file());
+  std::ostringstream text;
+  text << std::setprecision(17);
+  const auto split = nlohmann::json::parse(read_file(run + "/split.json"));
+  for (const auto& id : split["test"]) {
+    const auto& m = sample[*sample.find(id.get<std::string>())];
+    text << m.num_atoms() << "\nProperties=species:S:1:pos:R:3";
+    for (auto target : data::all_targets()) {
+      text << ' ' << data::target_name(target) << '=' << m.target(target) / data::file_to_thesis_factor(target);
+    }
+    text << '\n';
+    for (int64_t a = 0; a < m.num_atoms(); ++a) {
+      text << data::element_symbol(m.atomic_numbers[a]) << ' ' << m.positions[3 * a] << ' ' << m.positions[3 * a + 1]
+           << ' ' << m.positions[3 * a + 2] << '\n';
+    }
   }
-  static void TearDownTestSuite() {
-    delete train_result_;
-    delete dir_;
-  }
-  static std::string run() { return dir_->file("run"); }
-  static TempDir* dir_;
-  static ProcessResult* train_result_;
-};
-TempDir* TrainCli::dir_ = nullptr;
-ProcessResult* TrainCli::train_result_ = nullptr;
-
-TEST_F(TrainCli, TrainsAndReports) {
-  ASSERT_EQ(train_result_->exit_code, 0) << train_result_->err;
-  EXPECT_NE(train_result_->out.find("epoch 1/1  train loss"), std::string::npos) << train_result_->out;
-  EXPECT_NE(train_result_->out.find("finished 1 epochs; best validation MAE"), std::string::npos);
+  return text.str();
 }
 
-TEST_F(TrainCli, EvalReportsJson) {
-  const auto result = e3cpp("eval " + run() + " --json");
+TEST(TrainCli, TrainsAndReports) {
+  const std::string log = read_file(std::string(E3_SHARED_RUNS) + "/lnet.log");
+  EXPECT_NE(log.find("epoch 1/1  step 20  train loss"), std::string::npos) << log;
+  EXPECT_NE(log.find("finished 1 epochs; best validation MAE"), std::string::npos) << log;
+  const std::string multi = read_file(std::string(E3_SHARED_RUNS) + "/mlpnet.log");
+  EXPECT_NE(multi.find("12 outputs"), std::string::npos) << multi;
+  EXPECT_NE(multi.find("finished 2 epochs; best validation score"), std::string::npos) << multi;
+}
+
+TEST(TrainCli, EvalReportsJson) {
+  const auto result = e3cpp("eval " + kLNet + " --json");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto json = nlohmann::json::parse(result.out);
   EXPECT_EQ(json["target"], "mu");
@@ -82,154 +88,209 @@ TEST_F(TrainCli, EvalReportsJson) {
   EXPECT_EQ(json["molecules"], 48);
   EXPECT_GT(json["mae"].get<double>(), 0.0);
   EXPECT_GE(json["rmse"].get<double>(), json["mae"].get<double>());
-  const auto val = nlohmann::json::parse(e3cpp("eval " + run() + " --split val --json").out);
+  const auto val = nlohmann::json::parse(e3cpp("eval " + kLNet + " --split val --json").out);
   EXPECT_EQ(val["molecules"], 48);
 }
 
-TEST_F(TrainCli, EvalPredictsExactlyWhatPredictGives) {
-  // The run's test molecules, in the split's order, written to a file of their own (extended
-  // XYZ keeps the targets, which eval --split all needs; 17 digits keep every coordinate exact).
-  const data::Dataset sample = data::Dataset::read(sample_file());
-  const auto test_ids = nlohmann::json::parse(read_file(run() + "/split.json"))["test"];
-  std::ostringstream text;
-  text << std::setprecision(17);
-  for (const auto& id : test_ids) {
-    const auto& m = sample[*sample.find(id.get<std::string>())];
-    text << m.num_atoms() << "\nProperties=species:S:1:pos:R:3 mu=" << m.target(data::Target::mu) << "\n";
-    for (int64_t a = 0; a < m.num_atoms(); ++a) {
-      text << data::element_symbol(m.atomic_numbers[a]) << ' ' << m.positions[3 * a] << ' ' << m.positions[3 * a + 1]
-           << ' ' << m.positions[3 * a + 2] << '\n';
-    }
+TEST(TrainCli, EvalOfAMultiTargetRunReportsEveryTarget) {
+  const auto result = e3cpp("eval " + kMLPNet + " --json");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["split"], "test");
+  EXPECT_EQ(json["molecules"], 48);
+  ASSERT_EQ(json["targets"].size(), 12u);
+  for (auto target : data::all_targets()) {
+    const auto& entry = json["targets"][data::target_name(target)];
+    EXPECT_EQ(entry["unit"], data::thesis_unit(target));
+    EXPECT_EQ(entry["molecules"], 48);
+    EXPECT_GT(entry["mae"].get<double>(), 0.0);
+    EXPECT_GE(entry["rmse"].get<double>(), entry["mae"].get<double>());
   }
-  write_text(dir_->file("test.extxyz"), text.str());
-
-  const auto eval = e3cpp("eval " + run() + " --data " + dir_->file("test.extxyz") + " --split all --predictions " +
-                          dir_->file("predictions.csv"));
-  ASSERT_EQ(eval.exit_code, 0) << eval.err;
-  const auto predict = e3cpp("predict " + run() + " " + dir_->file("test.extxyz") + " --json");
-  ASSERT_EQ(predict.exit_code, 0) << predict.err;
-  const auto predicted = nlohmann::json::parse(predict.out)["predictions"];
-
-  std::istringstream csv(read_file(dir_->file("predictions.csv")));
-  std::string line;
-  std::getline(csv, line);
-  EXPECT_EQ(line, "id,mu,prediction");
-  size_t row = 0;
-  while (std::getline(csv, line)) {
-    const double evaluated = std::stod(line.substr(line.rfind(',') + 1));
-    ASSERT_LT(row, predicted.size());
-    EXPECT_EQ(evaluated, predicted[row]["value"].get<double>()) << "molecule " << row;
-    ++row;
-  }
-  EXPECT_EQ(row, test_ids.size());
-  // And the same numbers as evaluating the run's own test split of the sample.
-  const auto own = e3cpp("eval " + run() + " --json");
-  const auto all = e3cpp("eval " + run() + " --data " + dir_->file("test.extxyz") + " --split all --json");
-  EXPECT_EQ(nlohmann::json::parse(own.out)["mae"], nlohmann::json::parse(all.out)["mae"]);
+  const auto text = e3cpp("eval " + kMLPNet);
+  EXPECT_EQ(count_lines(text.out), 13) << text.out;
+  EXPECT_NE(text.out.find("  U0: 48 molecules, MAE "), std::string::npos) << text.out;
 }
 
-TEST_F(TrainCli, PredictIsInvariantToRotationAndTranslation) {
+// eval's MAE and RMSE are the mean absolute and root-mean-square differences between what
+// predict gives for the molecules and their targets, computed here from predict's output.
+TEST(TrainCli, EvalErrorsAreThoseOfPredictsValues) {
+  TempDir dir;
+  write_text(dir.file("test.extxyz"), test_molecules(kMLPNet));
+  const data::Dataset molecules = data::Dataset::read(dir.file("test.extxyz"));
+  const auto predict = e3cpp("predict " + kMLPNet + " " + dir.file("test.extxyz") + " --json");
+  ASSERT_EQ(predict.exit_code, 0) << predict.err;
+  const auto predicted = nlohmann::json::parse(predict.out);
+  ASSERT_EQ(predicted["targets"].size(), 12u);
+  ASSERT_EQ(predicted["predictions"].size(), molecules.size());
+  const auto eval = nlohmann::json::parse(
+      e3cpp("eval " + kMLPNet + " --data " + dir.file("test.extxyz") + " --split all --json").out);
+  const auto own = nlohmann::json::parse(e3cpp("eval " + kMLPNet + " --json").out);
+  for (auto target : data::all_targets()) {
+    const std::string name = data::target_name(target);
+    double absolute = 0, squared = 0;
+    for (size_t i = 0; i < molecules.size(); ++i) {
+      const double error = predicted["predictions"][i]["values"][name].get<double>() - molecules[i].target(target);
+      absolute += std::abs(error);
+      squared += error * error;
+    }
+    const double n = double(molecules.size());
+    const double mae = eval["targets"][name]["mae"], rmse = eval["targets"][name]["rmse"];
+    EXPECT_NEAR(mae, absolute / n, 1e-12 * std::abs(mae)) << name;
+    EXPECT_NEAR(rmse, std::sqrt(squared / n), 1e-12 * rmse) << name;
+    // The run's own test split is the same molecules.
+    EXPECT_EQ(own["targets"][name]["mae"], eval["targets"][name]["mae"]) << name;
+  }
+  // --predictions writes the same values, with each target beside its prediction.
+  ASSERT_EQ(e3cpp("eval " + kMLPNet + " --predictions " + dir.file("p.csv")).exit_code, 0);
+  std::istringstream csv(read_file(dir.file("p.csv")));
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("id,mu,mu_prediction,alpha,alpha_prediction,", 0), 0u) << header;
+  std::string first;
+  std::getline(csv, first);
+  std::istringstream fields(first);
+  std::string id, value, prediction;
+  std::getline(fields, id, ',');
+  std::getline(fields, value, ',');
+  std::getline(fields, prediction, ',');
+  EXPECT_EQ(std::stod(prediction), predicted["predictions"][0]["values"]["mu"].get<double>());
+}
+
+TEST(TrainCli, PredictIsInvariantToRotationAndTranslation) {
+  TempDir dir;
   const data::Dataset sample = data::Dataset::read(sample_file());
   const auto& m = sample[17];
   const auto positions = torch::tensor(m.positions, torch::kDouble).reshape({-1, 3});
   auto generator = at::detail::createCPUGenerator(3);
   const auto rotation = o3::random_rotation(1, torch::kDouble, generator)[0];
   const auto moved = torch::matmul(positions, rotation.t()) + torch::tensor({{4.0, -2.5, 7.0}}, torch::kDouble);
-  write_text(dir_->file("original.xyz"), xyz_text({{m.atomic_numbers, positions}}));
-  write_text(dir_->file("moved.xyz"), xyz_text({{m.atomic_numbers, moved}}));
-  const auto result = e3cpp("predict " + run() + " " + dir_->file("original.xyz") + " " + dir_->file("moved.xyz") + " --json");
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  const auto predictions = nlohmann::json::parse(result.out)["predictions"];
-  ASSERT_EQ(predictions.size(), 2u);
-  const double a = predictions[0]["value"], b = predictions[1]["value"];
-  EXPECT_NEAR(a, b, 1e-5 * std::max(1.0, std::abs(a))) << "float32 network";
-  // The plain text output: a header and one line per molecule.
-  const auto text = e3cpp("predict " + run() + " " + dir_->file("original.xyz"));
+  write_text(dir.file("original.xyz"), xyz_text({{m.atomic_numbers, positions}}));
+  write_text(dir.file("moved.xyz"), xyz_text({{m.atomic_numbers, moved}}));
+  for (const auto& run : {kLNet, kMLPNet}) {
+    const auto result = e3cpp("predict " + run + " " + dir.file("original.xyz") + " " + dir.file("moved.xyz") + " --json");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    const auto json = nlohmann::json::parse(result.out);
+    const auto& predictions = json["predictions"];
+    ASSERT_EQ(predictions.size(), 2u);
+    if (run == kLNet) {
+      const double a = predictions[0]["value"], b = predictions[1]["value"];
+      EXPECT_NEAR(a, b, 1e-5 * std::max(1.0, std::abs(a))) << "float32 network";
+    } else {
+      for (const auto& [name, value] : predictions[0]["values"].items()) {
+        const double a = value, b = predictions[1]["values"][name];
+        EXPECT_NEAR(a, b, 1e-5 * std::max(1.0, std::abs(a))) << name;
+      }
+    }
+  }
+  // The plain text output: a header with one column per target and one line per molecule.
+  const auto text = e3cpp("predict " + kLNet + " " + dir.file("original.xyz"));
   EXPECT_EQ(text.out.rfind("file\tmolecule\tmu [D]\n", 0), 0u) << text.out;
   EXPECT_EQ(count_lines(text.out), 2);
+  const auto multi = e3cpp("predict " + kMLPNet + " " + dir.file("original.xyz"));
+  EXPECT_EQ(multi.out.rfind("file\tmolecule\tmu [D]\talpha [a0^3]\thomo [eV]", 0), 0u) << multi.out;
+  EXPECT_NE(multi.out.find("\tCv [cal/(mol K)]\n"), std::string::npos) << multi.out;
 }
 
 // A shell command that starts `train_arguments` in the background, waits until the run in
-// `run` has finished its first epoch (metrics.csv has a line for it), sends `signal` and
-// waits for the process: the signal lands while many epochs remain, however fast the machine.
-std::string signal_after_first_epoch(const std::string& train_arguments, const std::string& run,
-                                     const std::string& signal) {
+// `run` has validated once (metrics.csv has a line for it), sends `signal` and waits for the
+// process: the signal lands while many steps remain, however fast the machine.
+std::string signal_after_first_validation(const std::string& train_arguments, const std::string& run,
+                                          const std::string& signal) {
   return "(" + kBinary + " " + train_arguments + " & pid=$!; while [ \"$(cat " + run +
          "/metrics.csv 2>/dev/null | wc -l)\" -lt 2 ]; do sleep 0.02; done; kill -" + signal + " $pid; wait $pid)";
 }
 
-// A run killed outright (SIGKILL, mid-epoch) and resumed ends exactly where an uninterrupted
-// run does: same validation record, same test error.
-TEST_F(TrainCli, KilledRunResumesExactly) {
-  auto config = small_config("mu").json();
-  config["epochs"] = 20;
-  config["checkpoint_minutes"] = 0.0005;  // a checkpoint every 30 ms
-  write_text(dir_->file("kill.json"), config.dump(2));
-  const std::string train = "train --threads 2 --config " + dir_->file("kill.json") + " --out ";
-  ASSERT_EQ(e3cpp(train + dir_->file("straight")).exit_code, 0);
+// A run killed outright (SIGKILL, between validations) and resumed ends exactly where an
+// uninterrupted run does: same validation records, same test error.
+TEST(TrainCli, KilledRunResumesExactly) {
+  TempDir dir;
+  const std::string train = "train --threads 2 --config " + small_config_file("lnet") + " --targets mu --data " +
+                            sample_file() + " --epochs 4 --validate-every '4 steps' --checkpoint-minutes 0.0005 --out ";
+  ASSERT_EQ(e3cpp(train + dir.file("straight")).exit_code, 0);
 
-  const auto killed = run_process(signal_after_first_epoch(train + dir_->file("killed"), dir_->file("killed"), "KILL"));
+  const auto killed = run_process(signal_after_first_validation(train + dir.file("killed"), dir.file("killed"), "KILL"));
   EXPECT_EQ(killed.exit_code, 128 + 9);  // the shell's status of a job killed by SIGKILL
-  const std::string partial = read_file(dir_->file("killed/metrics.csv"));
-  ASSERT_LT(std::count(partial.begin(), partial.end(), '\n'), 21) << "the kill came after the last epoch";
-  const auto resumed = e3cpp("train --threads 2 --resume " + dir_->file("killed"));
+  const std::string partial = read_file(dir.file("killed/metrics.csv"));
+  ASSERT_LT(std::count(partial.begin(), partial.end(), '\n'), 21) << "the kill came after the last validation";
+  const auto resumed = e3cpp("train --threads 2 --resume " + dir.file("killed"));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.out.find("resuming"), std::string::npos);
 
-  // metrics.csv without its timing columns: epoch, train_loss, val_mae, val_rmse per line.
+  // metrics.csv without its timing columns: epoch to rmse_mu.
   auto records = [](const std::string& csv) {
     std::vector<std::string> lines;
     std::istringstream in(csv);
     for (std::string line; std::getline(in, line);) {
       size_t end = 0;
-      for (int field = 0; field < 4 && end != std::string::npos; ++field) end = line.find(',', end + (field > 0));
+      for (int field = 0; field < 8 && end != std::string::npos; ++field) end = line.find(',', end + (field > 0));
       lines.push_back(line.substr(0, end));
     }
     return lines;
   };
-  const auto straight_records = records(read_file(dir_->file("straight/metrics.csv")));
-  EXPECT_EQ(straight_records.size(), 21u);
-  EXPECT_EQ(records(read_file(dir_->file("killed/metrics.csv"))), straight_records);
-  EXPECT_EQ(nlohmann::json::parse(e3cpp("eval " + dir_->file("killed") + " --json").out)["mae"],
-            nlohmann::json::parse(e3cpp("eval " + dir_->file("straight") + " --json").out)["mae"]);
+  const auto straight_records = records(read_file(dir.file("straight/metrics.csv")));
+  EXPECT_EQ(straight_records.size(), 21u);  // 80 steps, a validation every 4
+  EXPECT_EQ(records(read_file(dir.file("killed/metrics.csv"))), straight_records);
+  EXPECT_EQ(nlohmann::json::parse(e3cpp("eval " + dir.file("killed") + " --json").out)["mae"],
+            nlohmann::json::parse(e3cpp("eval " + dir.file("straight") + " --json").out)["mae"]);
 }
 
-TEST_F(TrainCli, CtrlCStopsAfterTheBatchAndSaves) {
-  auto config = small_config("mu").json();
-  config["epochs"] = 20;
-  write_text(dir_->file("interrupt.json"), config.dump(2));
-  const std::string run = dir_->file("interrupted");
-  const auto interrupted = run_process(signal_after_first_epoch(
-      "train --threads 2 --config " + dir_->file("interrupt.json") + " --out " + run, run, "INT"));
+TEST(TrainCli, CtrlCStopsAfterTheBatchAndSaves) {
+  TempDir dir;
+  const std::string run = dir.file("interrupted");
+  const auto interrupted = run_process(signal_after_first_validation(
+      "train --threads 2 --config " + small_config_file("lnet") + " --targets mu --data " + sample_file() +
+          " --epochs 4 --validate-every '4 steps' --out " + run,
+      run, "INT"));
   EXPECT_EQ(interrupted.exit_code, 130) << interrupted.err;
   EXPECT_NE(interrupted.out.find("interrupted at epoch"), std::string::npos) << interrupted.out;
   EXPECT_NE(interrupted.out.find("Continue with: e3cpp train --resume " + run), std::string::npos);
   const auto resumed = e3cpp("train --threads 2 --resume " + run);
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_NE(resumed.out.find("finished 20 epochs"), std::string::npos) << resumed.out;
+  EXPECT_NE(resumed.out.find("finished 4 epochs"), std::string::npos) << resumed.out;
 }
 
-TEST_F(TrainCli, BadInputGivesOneLineErrors) {
-  write_text(dir_->file("unknown_key.json"), R"({"batch_size": 16, "learnin_rate": 0.001})");
-  expect_error(e3cpp("train --config " + dir_->file("unknown_key.json") + " --target mu --data x --out " +
-                     dir_->file("r1")),
+TEST(TrainCli, ARunWithoutValidationSaysHowToGetOne) {
+  TempDir dir;
+  const std::string run = dir.file("run");
+  ASSERT_EQ(e3cpp("train --config " + small_config_file("lnet") + " --targets mu --data " + sample_file() +
+                  " --max-minutes 0.00001 --out " + run)
+                .exit_code,
+            0);
+  expect_error(e3cpp("eval " + run), 1, "has not validated yet (no best.pt); continue it with `e3cpp train --resume");
+  const auto last = e3cpp("eval " + run + " --checkpoint last --json");
+  EXPECT_EQ(last.exit_code, 0) << last.err;
+  EXPECT_EQ(nlohmann::json::parse(last.out)["molecules"], 48);
+}
+
+TEST(TrainCli, BadInputGivesOneLineErrors) {
+  TempDir dir;
+  write_text(dir.file("unknown_key.json"), R"({"batch_size": 16, "learnin_rate": 0.001})");
+  expect_error(e3cpp("train --config " + dir.file("unknown_key.json") + " --target mu --data x --out " +
+                     dir.file("r1")),
                1, "unknown_key.json: unknown key 'learnin_rate'");
-  write_text(dir_->file("wrong_type.json"), R"({"batch_size": "sixteen"})");
-  expect_error(e3cpp("train --config " + dir_->file("wrong_type.json") + " --target mu --data x --out " +
-                     dir_->file("r2")),
+  write_text(dir.file("wrong_type.json"), R"({"batch_size": "sixteen"})");
+  expect_error(e3cpp("train --config " + dir.file("wrong_type.json") + " --target mu --data x --out " +
+                     dir.file("r2")),
                1, "wrong_type.json: 'batch_size' must be an integer, got \"sixteen\"");
-  expect_error(e3cpp("train --target mu --data " + dir_->file("missing.xyz") + " --out " + dir_->file("r3")), 1,
+  expect_error(e3cpp("train --target mu --data " + dir.file("missing.xyz") + " --out " + dir.file("r3")), 1,
                "missing.xyz");
-  expect_error(e3cpp("train --target energy --data " + sample_file() + " --out " + dir_->file("r4")), 1,
-               "'target' is invalid: unknown target 'energy'");
-  expect_error(e3cpp("train --target mu --data " + sample_file() + " --out " + dir_->file("r5") + " --batch-size x"),
+  expect_error(e3cpp("train --target energy --data " + sample_file() + " --out " + dir.file("r4")), 1,
+               "'targets' is invalid: unknown target 'energy'");
+  expect_error(e3cpp("train --targets mu,energy --data " + sample_file() + " --out " + dir.file("r4")), 1,
+               "'targets' is invalid: unknown target 'energy'");
+  expect_error(e3cpp("train --target mu --data " + sample_file() + " --out " + dir.file("r5") + " --batch-size x"),
                2, "--batch-size: 'batch_size' must be an integer, got 'x'");
+  expect_error(e3cpp("train --target mu --data " + sample_file() + " --out " + dir.file("r6") + " --patience -2"), 1,
+               "'patience' must be at least 0");
+  expect_error(e3cpp("train --target mu --data " + sample_file() + " --out " + dir.file("r7") + " --ema-decay 1"), 1,
+               "'ema_decay' must be in [0, 1)");
   expect_error(e3cpp("train --target mu --data " + sample_file()), 2, "give --out RUN");
-  expect_error(e3cpp("eval " + dir_->path()), 1, "not an e3cpp run directory");
-  expect_error(e3cpp("predict " + dir_->file("nothing") + " x.xyz"), 1, "no such run directory");
-  expect_error(e3cpp("eval " + run() + " --split tests"), 2, "--split must be test, val, train or all");
-  expect_error(e3cpp("train --resume " + run() + " --learning-rate 0.1"), 1, "only --epochs, --max-minutes");
-  expect_error(e3cpp("predict " + run() + " " + dir_->file("missing.xyz")), 1, "missing.xyz");
+  expect_error(e3cpp("eval " + dir.path()), 1, "not an e3cpp run directory");
+  expect_error(e3cpp("predict " + dir.file("nothing") + " x.xyz"), 1, "no such run directory");
+  expect_error(e3cpp("eval " + kLNet + " --split tests"), 2, "--split must be test, val, train or all");
+  expect_error(e3cpp("eval " + kLNet + " --checkpoint first"), 2, "--checkpoint must be best or last");
+  expect_error(e3cpp("train --resume " + kLNet + " --learning-rate 0.1"), 1, "only --epochs, --max-minutes");
+  expect_error(e3cpp("predict " + kLNet + " " + dir.file("missing.xyz")), 1, "missing.xyz");
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
-// e3cpp train: train an L·Net on one QM9 target, or continue a run.
+// e3cpp train: train a network (L·Net or the multi-target network) on QM9 targets, or
+// continue a run.
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "args.h"
@@ -49,12 +52,14 @@ const char* metavar(train::ConfigType type) {
 
 ArgParser make_parser() {
   ArgParser parser("e3cpp train",
-                   "Trains an L-Net (thesis Section 3.1) on one QM9 target with Adam, validating after every epoch,\n"
-                   "or continues a run where it stopped (--resume). RUN receives config.json, split.json,\n"
-                   "metrics.csv, learning_curve.svg, best.pt and last.pt.");
-  parser.option("config", "FILE", "a JSON configuration, e.g. configs/l1net.json (Table 3.1)")
+                   "Trains a network on QM9 targets with Adam: an L-Net (thesis Section 3.1, Figure 3.1) or the\n"
+                   "multi-target network with MLP output blocks (Section 3.2, Figure 3.6), on one target or several\n"
+                   "(--targets mu,alpha or --targets all); or continues a run where it stopped (--resume). RUN\n"
+                   "receives config.json, split.json, metrics.csv, learning_curve.svg, best.pt and last.pt.");
+  parser.option("config", "FILE", "a JSON configuration, e.g. configs/l1net.json (Table 3.1), configs/arandnet.json")
       .option("out", "RUN", "directory of the new run")
-      .option("resume", "RUN", "continue the run in RUN (only --epochs, --max-minutes, --checkpoint-minutes, --data)");
+      .option("resume", "RUN", "continue the run in RUN (only --epochs, --max-minutes, --checkpoint-minutes, --data)")
+      .option("target", "NAME", "another name of --targets");
   add_threads_option(parser);
   for (const auto& key : train::config_keys()) {
     parser.option(flag_name(key.name), metavar(key.type),
@@ -108,19 +113,36 @@ int run_train(const Arguments& args) {
   const auto outcome = trainer->run(progress, &stop_requested);
   const auto& state = trainer->state();
   const std::string& run = trainer->directory().path();
-  const std::string unit = data::thesis_unit(trainer->target());
+  // The best validation in words: the MAE of a single target, the score of several.
+  std::ostringstream best;
+  const auto& targets = trainer->targets();
+  const auto& history = state.history;
+  const auto best_record = std::find_if(history.begin(), history.end(),
+                                        [&](const auto& record) { return record.step == state.best_step; });
+  if (best_record == history.end()) {
+    best << "no validation yet";
+  } else if (targets.size() == 1) {
+    best << "best validation MAE " << best_record->targets[0].mae << ' ' << data::thesis_unit(targets[0]) << " (epoch "
+         << best_record->epoch << ", step " << best_record->step << ")";
+  } else {
+    best << "best validation score " << best_record->score << " (epoch " << best_record->epoch << ", step "
+         << best_record->step << ")";
+  }
+  using Outcome = train::Trainer::Outcome;
   switch (outcome) {
-    case train::Trainer::Outcome::finished:
-      std::cout << "finished " << state.epoch << " epochs; best validation MAE " << state.best_val_mae << ' ' << unit
-                << " (epoch " << state.best_epoch << "); run in " << run << std::endl;
+    case Outcome::finished:
+    case Outcome::early_stopped:
+      std::cout << (outcome == Outcome::finished ? "finished " : "stopped early after ") << state.epoch << " epochs; "
+                << best.str() << "; run in " << run << std::endl;
       return 0;
-    case train::Trainer::Outcome::time_limit:
-    case train::Trainer::Outcome::interrupted:
-    case train::Trainer::Outcome::step_limit:
-      std::cout << (outcome == train::Trainer::Outcome::interrupted ? "interrupted" : "time limit reached")
-                << " at epoch " << state.epoch + 1 << ", batch " << state.batch << "; saved. Continue with: e3cpp train --resume "
-                << run << std::endl;
-      return outcome == train::Trainer::Outcome::interrupted ? 130 : 0;
+    case Outcome::time_limit:
+    case Outcome::interrupted:
+    case Outcome::step_limit:
+    case Outcome::stopped_by_observer:
+      std::cout << (outcome == Outcome::interrupted ? "interrupted" : "time limit reached") << " at epoch "
+                << state.epoch + 1 << ", batch " << state.batch << "; " << best.str()
+                << "; saved. Continue with: e3cpp train --resume " << run << std::endl;
+      return outcome == Outcome::interrupted ? 130 : 0;
   }
   return 0;
 }

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace e3::data {
 
@@ -51,5 +52,16 @@ const char* file_unit(Target target);
 
 /// Multiply a value read from a QM9 file by this to get it in the thesis' unit.
 double file_to_thesis_factor(Target target);
+
+/// The unit of Table 3.5, which compares models: the thesis' unit, but meV for the energies
+/// (homo, lumo, gap, zpve, U0, U, H, G).
+const char* report_unit(Target target);
+
+/// Multiply a value in the thesis' unit by this to get it in report_unit().
+double thesis_to_report_factor(Target target);
+
+/// The targets of a comma-separated list of names ("mu,alpha,U0") or of "all" (Table 2.1's
+/// order); std::invalid_argument naming an unknown or repeated name, or an empty one.
+std::vector<Target> parse_target_list(const std::string& text);
 
 }  // namespace e3::data

@@ -23,11 +23,9 @@
 #include <torch/nn/pimpl.h>
 #include <torch/types.h>
 
-#include <vector>
-
 #include "e3/models/point_clouds.h"
 #include "e3/nn/activation.h"
-#include "e3/nn/gated_conv.h"
+#include "e3/nn/gated_stack.h"
 #include "e3/nn/radial_basis.h"
 
 namespace e3::models {
@@ -74,7 +72,8 @@ class TetrisClassifierImpl : public torch::nn::Cloneable<TetrisClassifierImpl> {
 
   TetrisClassifierOptions options;
   nn::RadialBasis basis = nullptr;
-  std::vector<nn::GatedConv> convs;  ///< the gated blocks, then the last layer (without gate)
+  nn::GatedStack stack = nullptr;  ///< the gated blocks
+  nn::KernelConv output = nullptr;  ///< the last layer (without gate)
 };
 TORCH_MODULE(TetrisClassifier);
 

@@ -9,8 +9,6 @@
 #include <torch/nn/cloneable.h>
 #include <torch/nn/pimpl.h>
 
-#include <vector>
-
 #include "e3/nn/gate.h"
 #include "e3/nn/kernel_conv.h"
 
@@ -43,11 +41,5 @@ class GatedConvImpl : public torch::nn::Cloneable<GatedConvImpl> {
   Gate gate = nullptr;  ///< empty when options.gate() is false
 };
 TORCH_MODULE(GatedConv);
-
-/// Data-dependent initialization of a stack of layers: runs `features` through `layers` in
-/// order on `edges`, and before each layer runs on them, rescales its KernelConv so that its
-/// output has unit second moment on what actually reaches it (KernelConv::normalize_output).
-/// Returns the stack's output. No gradients are recorded.
-torch::Tensor calibrate_stack(std::vector<GatedConv>& layers, torch::Tensor features, const EdgeInputs& edges);
 
 }  // namespace e3::nn

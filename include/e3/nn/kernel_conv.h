@@ -7,7 +7,7 @@
 #include "e3/nn/activation.h"
 #include "e3/nn/edge_inputs.h"
 #include "e3/nn/kernel_plan.h"
-#include "e3/nn/radial_mlp.h"
+#include "e3/nn/mlp.h"
 #include "e3/o3/rs.h"
 
 namespace e3::nn {
@@ -56,7 +56,7 @@ class KernelConvImpl : public torch::nn::Cloneable<KernelConvImpl> {
   void pretty_print(std::ostream& stream) const override;
 
   KernelConvOptions options;
-  RadialMLP radial = nullptr;
+  MLP radial = nullptr;
 
  private:
   c10::intrusive_ptr<KernelPlan> plan_;

@@ -1,17 +1,24 @@
 #pragma once
-// The learning curve of a run as an SVG image: validation MAE per epoch on a logarithmic
-// vertical axis, the kind of plot of the thesis' Figure 3.2.
+// The learning curve of a run (RUN/learning_curve.svg): validation MAE against epochs on a
+// logarithmic axis, like the thesis' Figure 3.2. One target: its MAE in its unit. Several
+// targets: each target's MAE divided by its sigma (the statistic its loss is normalized by,
+// (3.2)), one curve per target, so that targets of every unit share one axis.
 
 #include <string>
 #include <vector>
 
+#include "e3/data/targets.h"
+#include "e3/train/line_chart.h"
 #include "e3/train/metrics.h"
 
 namespace e3::train {
 
-/// An SVG document plotting history[i].val_mae against history[i].epoch; `title` goes above
-/// the plot and `unit` on the vertical axis. An empty history gives an empty frame.
-std::string learning_curve_svg(const std::vector<EpochRecord>& history, const std::string& title,
-                               const std::string& unit);
+/// The curves of `history` for `targets` (with their sigmas, used when there are several).
+std::vector<ChartSeries> learning_curves(const std::vector<ValidationRecord>& history,
+                                         const std::vector<data::Target>& targets, const std::vector<double>& sigmas);
+
+/// The SVG document of learning_curves().
+std::string learning_curve_svg(const std::vector<ValidationRecord>& history, const std::vector<data::Target>& targets,
+                               const std::vector<double>& sigmas);
 
 }  // namespace e3::train

@@ -1,5 +1,5 @@
 #pragma once
-// Error metrics and the per-epoch record of a training run (metrics.csv).
+// Error metrics and the record of each validation of a training run (metrics.csv).
 
 #include <cstdint>
 #include <string>
@@ -17,18 +17,24 @@ struct ErrorMetrics {
 /// MAE and RMSE of `predictions` against `targets` (same length, at least one).
 ErrorMetrics error_metrics(const std::vector<double>& predictions, const std::vector<double>& targets);
 
-/// One epoch of training.
-struct EpochRecord {
-  int64_t epoch = 0;                 ///< counted from 1
-  double train_loss = 0.0;           ///< mean training loss over the epoch's batches
-  double val_mae = 0.0;              ///< validation MAE, target unit
-  double val_rmse = 0.0;             ///< validation RMSE, target unit
-  double seconds = 0.0;              ///< training time of the epoch (without validation)
-  double molecules_per_second = 0.0; ///< training throughput of the epoch
-  double elapsed_seconds = 0.0;      ///< training time of the run up to the end of this epoch
+/// One validation of a run.
+struct ValidationRecord {
+  double epoch = 0.0;                 ///< epochs of training done (fractional within an epoch)
+  int64_t step = 0;                   ///< optimizer steps done
+  int64_t molecules = 0;              ///< training molecules seen
+  double train_loss = 0.0;            ///< mean training loss of the steps since the previous validation
+  double learning_rate = 0.0;         ///< the rate of the last step
+  /// What selects the best model: the mean over targets of val MAE / sigma, sigma the
+  /// statistic of (2.59) that the target's loss is normalized by ((3.2)); lower is better.
+  double score = 0.0;
+  std::vector<ErrorMetrics> targets;  ///< validation MAE and RMSE per target, in the run's order
+  double seconds = 0.0;               ///< training time since the previous validation
+  double molecules_per_second = 0.0;  ///< training throughput over that time
+  double elapsed_seconds = 0.0;       ///< training time of the run up to this validation
 };
 
-/// metrics.csv: a header and one line per epoch.
-std::string metrics_csv(const std::vector<EpochRecord>& history);
+/// metrics.csv: a header and one line per validation, with columns mae_<name>, rmse_<name>
+/// for each of `target_names`.
+std::string metrics_csv(const std::vector<ValidationRecord>& history, const std::vector<std::string>& target_names);
 
 }  // namespace e3::train

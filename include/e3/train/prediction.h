@@ -1,18 +1,31 @@
 #pragma once
-// Predictions of an L·Net for molecules of a dataset.
+// Predictions of a molecule network for molecules of a dataset, and their errors.
 
 #include <vector>
 
 #include "e3/data/dataset.h"
-#include "e3/models/lnet.h"
+#include "e3/data/targets.h"
+#include "e3/models/molecule_net.h"
+#include "e3/train/metrics.h"
 
 namespace e3::train {
 
-/// The model's prediction (thesis units) for each molecule `indices` of `dataset`, in that
-/// order, evaluated in batches of `batch_size` in that order, in evaluation mode without
-/// gradients (the model's mode is restored). A molecule with an element the model does not
-/// embed is a DataError naming its file and line.
-std::vector<double> predict(models::LNet& model, const data::Dataset& dataset, const std::vector<size_t>& indices,
-                            int64_t batch_size, torch::Dtype dtype);
+/// A DataError naming the file and line of the first molecule of `indices` with an element
+/// the model does not embed (MoleculeNetImpl::embeds).
+void require_known_elements(const models::MoleculeNet& model, const data::Dataset& dataset,
+                            const std::vector<size_t>& indices);
+
+/// The model's predictions (thesis units) for the molecules `indices` of `dataset`:
+/// result[h][i] is output h (the h-th target) for molecule indices[i]. Evaluated in batches of
+/// `batch_size` in that order, in evaluation mode without gradients (the model's mode is
+/// restored). Unknown elements: require_known_elements().
+std::vector<std::vector<double>> predict(models::MoleculeNet& model, const data::Dataset& dataset,
+                                         const std::vector<size_t>& indices, int64_t batch_size, torch::Dtype dtype);
+
+/// MAE and RMSE of `predictions` (as predict() gives them) for each of `targets`, over the
+/// molecules of `indices` that have that target (count 0, mae and rmse NaN, when none has it).
+std::vector<ErrorMetrics> target_errors(const std::vector<std::vector<double>>& predictions,
+                                        const data::Dataset& dataset, const std::vector<size_t>& indices,
+                                        const std::vector<data::Target>& targets);
 
 }  // namespace e3::train

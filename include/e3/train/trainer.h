@@ -1,21 +1,24 @@
 #pragma once
-// Training an L·Net on one QM9 target (thesis Section 3.1): Adam on the mean squared error
-// of the predictions, epoch after epoch over a seeded shuffle of the training split, with the
-// validation MAE measured after every epoch.
+// Training a molecule network (L·Net, Section 3.1, or the multi-target network, Section 3.2)
+// on one or more QM9 targets: Adam (AdamW with weight decay) on the normalized loss of
+// (3.2)-(3.3) (train/loss.h), epoch after epoch over a seeded shuffle of the training split,
+// validating every epoch or every N steps or minutes (`validate_every`), with an optional
+// learning-rate schedule (train/lr_schedule.h), weight average (train/weight_average.h),
+// gradient clipping and early stopping.
 //
-// The loss is the mean over a batch of (t^_m - t_m)^2 / sigma^2, sigma the standard deviation
-// of (2.59) on the training split: the mean squared error in units in which the training
-// targets have unit spread (Adam's steps do not depend on that scale).
-//
-// Everything a run needs to continue is saved in RUN/last.pt at the end of every epoch, at
-// least every checkpoint_minutes within one, and when training stops early (time limit,
+// Validation measures the MAE of every target on the validation split, with the averaged
+// weights when there are any; best.pt follows the best validation score (ValidationRecord).
+// Everything a run needs to continue is saved in RUN/last.pt at every validation, at least
+// every checkpoint_minutes between them, and when training stops early (time limit,
 // interruption): a resumed run continues exactly as if it had not stopped, because the data
-// order of an epoch depends only on (seed, epoch). A run killed outright loses at most
-// checkpoint_minutes of training.
+// order of an epoch depends only on (seed, epoch) and the kernels are deterministic for a
+// given thread count and CPU. A run killed outright loses at most checkpoint_minutes of
+// training.
 
-#include <torch/optim/adam.h>
+#include <torch/optim/optimizer.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -25,11 +28,15 @@
 #include "e3/data/dataset.h"
 #include "e3/data/split.h"
 #include "e3/data/targets.h"
-#include "e3/models/lnet.h"
+#include "e3/models/molecule_net.h"
 #include "e3/train/checkpoint.h"
 #include "e3/train/config.h"
+#include "e3/train/loss.h"
+#include "e3/train/lr_schedule.h"
 #include "e3/train/progress.h"
 #include "e3/train/run_directory.h"
+#include "e3/train/validation_interval.h"
+#include "e3/train/weight_average.h"
 
 namespace e3::train {
 
@@ -42,53 +49,75 @@ class TrainingError : public std::runtime_error {
 class Trainer {
  public:
   /// Why run() returned.
-  enum class Outcome { finished, time_limit, interrupted, step_limit };
+  enum class Outcome { finished, time_limit, interrupted, step_limit, early_stopped, stopped_by_observer };
+
+  /// Called after every validation with its record; returning false stops the run
+  /// (Outcome::stopped_by_observer; the state is saved and the run can be resumed).
+  using ValidationObserver = std::function<bool(const ValidationRecord&)>;
 
   /// A new run in `run_path` (created; it must not hold anything yet) from `config`
-  /// (validated here): reads the data, draws and writes the split, measures the statistics
-  /// of (2.59) and the neighbour count on the training split, builds the model (seeded) and
-  /// writes config.json with every value resolved and a first last.pt. Messages go to `log`.
+  /// (validated here): reads the data, draws and writes the split, checks the data (every
+  /// element known, every target in training and validation molecules), measures the
+  /// statistics of (2.59) and the neighbour count on the training split, builds the model
+  /// (seeded) and writes config.json with every value resolved and a first last.pt. Messages
+  /// go to `log`.
   static Trainer start(TrainConfig config, const std::string& run_path, std::ostream& log);
 
-  /// The run in `run_path`, from its last.pt. `overrides` (key, value as text) may change
-  /// only epochs, max_minutes, checkpoint_minutes and data; ConfigError for any other key.
+  /// The run in `run_path`, from its last.pt, with the same checks of the data as start().
+  /// `overrides` (key, value as text) may change only resumable_keys(); ConfigError for any
+  /// other key.
   static Trainer resume(const std::string& run_path, const std::vector<std::pair<std::string, std::string>>& overrides,
                         std::ostream& log);
 
-  /// The keys resume() accepts in its overrides.
+  /// The keys resume() accepts in its overrides: epochs, max_minutes, checkpoint_minutes, data.
   static const std::vector<std::string>& resumable_keys();
 
   /// Trains until every configured epoch is done, max_minutes of this call have passed,
-  /// `stop` becomes true, or `max_steps` (when >= 0) optimizer steps were taken in this call;
-  /// the state is saved in every case. TrainingError when the loss stops being finite.
+  /// `stop` becomes true, `max_steps` (when >= 0) optimizer steps were taken in this call,
+  /// early stopping or the observer end it; the state is saved in every case. TrainingError
+  /// when the loss stops being finite.
   Outcome run(Progress& progress, const std::atomic<bool>* stop = nullptr, int64_t max_steps = -1);
+
+  void set_validation_observer(ValidationObserver observer) { observer_ = std::move(observer); }
 
   const TrainConfig& config() const { return config_; }
   const RunDirectory& directory() const { return directory_; }
   const data::Dataset& dataset() const { return dataset_; }
   const data::Split& split() const { return split_; }
-  data::Target target() const { return target_; }
-  models::LNet& model() { return model_; }
+  const std::vector<data::Target>& targets() const { return targets_; }
+  /// The model with the weights being trained (not the average).
+  models::MoleculeNet& model() { return model_; }
   const TrainingState& state() const { return state_; }
+  /// The weight average (nullptr when ema_decay is 0).
+  const WeightAverage* weight_average() const { return average_.get(); }
 
  private:
-  Trainer(RunDirectory directory, TrainConfig config, data::Dataset dataset, data::Split split, models::LNet model);
+  Trainer(RunDirectory directory, TrainConfig config, data::Dataset dataset, data::Split split,
+          models::MoleculeNet model);
 
   // One optimizer step on the molecules `indices`; returns the loss.
   double step(const std::vector<size_t>& indices);
-  // Validation, records, checkpoints at the end of an epoch.
-  void finish_epoch(Progress& progress);
+  // Validation, records, best.pt and last.pt; returns why training must stop, or finished
+  // when it may go on.
+  Outcome validate(Progress& progress, int64_t batches_per_epoch);
+  bool validation_due() const;
   void save_last() const;
 
   RunDirectory directory_;
   TrainConfig config_;
   data::Dataset dataset_;
   data::Split split_;
-  data::Target target_;
+  std::vector<data::Target> targets_;
   torch::Dtype dtype_;
-  models::LNet model_;
-  std::unique_ptr<torch::optim::Adam> optimizer_;
+  models::MoleculeNet model_;
+  std::vector<torch::Tensor> parameters_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  LossOptions loss_;
+  ValidationInterval interval_;
+  std::unique_ptr<LearningRateSchedule> schedule_;
+  std::unique_ptr<WeightAverage> average_;
   TrainingState state_;
+  ValidationObserver observer_;
 };
 
 }  // namespace e3::train

@@ -1,4 +1,4 @@
-#include "e3/nn/radial_mlp.h"
+#include "e3/nn/mlp.h"
 
 #include <torch/torch.h>
 
@@ -8,11 +8,11 @@
 
 namespace e3::nn {
 
-RadialMLPImpl::RadialMLPImpl(RadialMLPOptions options_) : options(std::move(options_)) { reset(); }
+MLPImpl::MLPImpl(MLPOptions options_) : options(std::move(options_)) { reset(); }
 
-void RadialMLPImpl::reset() {
+void MLPImpl::reset() {
   if (options.in_features() < 1 || options.out_features() < 1 || options.hidden() < 1 || options.layers() < 0) {
-    throw std::invalid_argument("radial MLP: sizes must be positive and layers non-negative");
+    throw std::invalid_argument("MLP: sizes must be positive and layers non-negative");
   }
   hidden_weights_.clear();
   int64_t fan_in = options.in_features();
@@ -23,30 +23,30 @@ void RadialMLPImpl::reset() {
   output_weight_ = register_parameter("output", torch::randn({fan_in, options.out_features()}));
 }
 
-int64_t RadialMLPImpl::hidden_features() const {
+int64_t MLPImpl::hidden_features() const {
   return options.layers() > 0 ? options.hidden() : options.in_features();
 }
 
-torch::Tensor RadialMLPImpl::hidden(const torch::Tensor& basis) {
-  torch::Tensor x = basis;
+torch::Tensor MLPImpl::hidden(const torch::Tensor& input) {
+  torch::Tensor x = input;
   for (const auto& weight : hidden_weights_) {
     x = apply_activation(options.activation(), torch::matmul(x, weight) * (1.0 / std::sqrt(double(weight.size(0)))));
   }
   return x;
 }
 
-torch::Tensor RadialMLPImpl::output_weight() {
+torch::Tensor MLPImpl::output_weight() {
   return output_weight_ * (1.0 / std::sqrt(double(output_weight_.size(0))));
 }
 
-void RadialMLPImpl::scale_outputs(const torch::Tensor& factors) {
+void MLPImpl::scale_outputs(const torch::Tensor& factors) {
   if (factors.dim() != 1 || factors.size(0) != options.out_features()) {
-    throw std::invalid_argument("radial MLP: scale_outputs needs one factor per output");
+    throw std::invalid_argument("MLP: scale_outputs needs one factor per output");
   }
   torch::NoGradGuard no_grad;
   output_weight_.mul_(factors.to(output_weight_.options()));
 }
 
-torch::Tensor RadialMLPImpl::forward(const torch::Tensor& basis) { return torch::matmul(hidden(basis), output_weight()); }
+torch::Tensor MLPImpl::forward(const torch::Tensor& input) { return torch::matmul(hidden(input), output_weight()); }
 
 }  // namespace e3::nn

@@ -1,0 +1,150 @@
+#include "e3/train/line_chart.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+namespace e3::train {
+namespace {
+
+constexpr double kWidth = 760, kHeight = 460;
+constexpr double kLeft = 80, kTop = 40, kBottom = 52;
+
+// The ten colours of matplotlib's default cycle (what the thesis' figures use).
+constexpr const char* kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+
+std::string escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
+std::string format_value(double value) {
+  std::ostringstream out;
+  out << std::setprecision(3) << value;
+  return out.str();
+}
+
+// A step of 1, 2 or 5 times a power of ten that cuts [0, span] into about `count` pieces.
+double nice_step(double span, int count) {
+  const double raw = span / count;
+  const double power = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0}) {
+    if (m * power >= raw) return m * power;
+  }
+  return 10.0 * power;
+}
+
+}  // namespace
+
+std::string line_chart_svg(const std::vector<ChartSeries>& series, const ChartOptions& options) {
+  // The legend takes a column on the right when there are several series.
+  const bool legend = series.size() > 1;
+  size_t longest = 0;
+  for (const auto& s : series) longest = std::max(longest, s.label.size());
+  const double legend_width = legend ? 40.0 + 7.0 * double(std::min<size_t>(longest, 30)) : 0.0;
+  const double right = 20 + legend_width;
+  const double plot_w = kWidth - kLeft - right, plot_h = kHeight - kTop - kBottom;
+
+  std::ostringstream svg;
+  svg << std::fixed << std::setprecision(2);
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\"" << kHeight
+      << "\" viewBox=\"0 0 " << kWidth << ' ' << kHeight << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+  svg << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+  svg << "<text x=\"" << kLeft + plot_w / 2 << "\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">"
+      << escape(options.title) << "</text>\n";
+  svg << "<text x=\"" << kLeft + plot_w / 2 << "\" y=\"" << kHeight - 12 << "\" text-anchor=\"middle\">"
+      << escape(options.x_label) << "</text>\n";
+  svg << "<text transform=\"translate(18," << kTop + plot_h / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
+      << escape(options.y_label) << "</text>\n";
+
+  double x_lo = INFINITY, x_hi = -INFINITY, y_lo = INFINITY, y_hi = -INFINITY;
+  for (const auto& s : series) {
+    for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
+      if (!(s.y[i] > 0) || !std::isfinite(s.y[i]) || !std::isfinite(s.x[i])) continue;
+      x_lo = std::min(x_lo, s.x[i]), x_hi = std::max(x_hi, s.x[i]);
+      y_lo = std::min(y_lo, s.y[i]), y_hi = std::max(y_hi, s.y[i]);
+    }
+  }
+  if (std::isfinite(y_lo)) {
+    // Whole decades that contain every value: the log axis runs from 10^low to 10^high.
+    const int low = static_cast<int>(std::floor(std::log10(y_lo)));
+    const int high = std::max(low + 1, static_cast<int>(std::ceil(std::log10(y_hi))));
+    if (x_hi - x_lo < 1e-12) x_hi = x_lo + 1.0;
+    const double x_first = std::min(0.0, x_lo);
+    auto x = [&](double value) { return kLeft + plot_w * (value - x_first) / (x_hi - x_first); };
+    auto y = [&](double value) { return kTop + plot_h * (high - std::log10(value)) / double(high - low); };
+
+    // Grid and ticks: a line at every m * 10^d, labels at the decades (and at 2 and 5 when
+    // the axis spans a single decade, so that it has more than two labels).
+    for (int decade = low; decade <= high; ++decade) {
+      for (int m = 1; m < 10 && (decade < high || m == 1); ++m) {
+        const double value = m * std::pow(10.0, decade);
+        const bool labelled = m == 1 || (high - low == 1 && (m == 2 || m == 5));
+        svg << "<line x1=\"" << kLeft << "\" x2=\"" << kLeft + plot_w << "\" y1=\"" << y(value) << "\" y2=\""
+            << y(value) << "\" stroke=\"" << (m == 1 ? "#bbbbbb" : "#eeeeee") << "\"/>\n";
+        svg << "<line x1=\"" << kLeft - 5 << "\" x2=\"" << kLeft << "\" y1=\"" << y(value) << "\" y2=\"" << y(value)
+            << "\" stroke=\"black\"/>\n";
+        if (labelled) {
+          svg << "<text x=\"" << kLeft - 8 << "\" y=\"" << y(value) + 4 << "\" text-anchor=\"end\">"
+              << format_value(value) << "</text>\n";
+        }
+      }
+    }
+    const double step = nice_step(x_hi - x_first, 10);
+    for (double tick = std::ceil(x_first / step) * step; tick <= x_hi + 1e-9 * step; tick += step) {
+      svg << "<line x1=\"" << x(tick) << "\" x2=\"" << x(tick) << "\" y1=\"" << kTop + plot_h << "\" y2=\""
+          << kTop + plot_h + 5 << "\" stroke=\"black\"/>\n";
+      svg << "<text x=\"" << x(tick) << "\" y=\"" << kTop + plot_h + 19 << "\" text-anchor=\"middle\">"
+          << format_value(tick) << "</text>\n";
+    }
+    for (size_t k = 0; k < series.size(); ++k) {
+      const auto& s = series[k];
+      const char* colour = kColours[k % 10];
+      std::ostringstream points;
+      points << std::fixed << std::setprecision(2);
+      size_t count = 0;
+      for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
+        if (!(s.y[i] > 0) || !std::isfinite(s.y[i]) || !std::isfinite(s.x[i])) continue;
+        points << x(s.x[i]) << ',' << y(s.y[i]) << ' ';
+        ++count;
+      }
+      svg << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"2\" points=\"" << points.str()
+          << "\"/>\n";
+      // Markers only where they stay readable.
+      if (count <= 60) {
+        for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
+          if (!(s.y[i] > 0) || !std::isfinite(s.y[i]) || !std::isfinite(s.x[i])) continue;
+          svg << "<circle cx=\"" << x(s.x[i]) << "\" cy=\"" << y(s.y[i]) << "\" r=\"2.5\" fill=\"" << colour
+              << "\"><title>" << escape(s.label) << ": " << format_value(s.x[i]) << ", " << format_value(s.y[i])
+              << "</title></circle>\n";
+        }
+      }
+    }
+  }
+  svg << "<rect x=\"" << kLeft << "\" y=\"" << kTop << "\" width=\"" << plot_w << "\" height=\"" << plot_h
+      << "\" fill=\"none\" stroke=\"black\"/>\n";
+  if (legend) {
+    const double lx = kLeft + plot_w + 14;
+    for (size_t k = 0; k < series.size(); ++k) {
+      const double ly = kTop + 8 + 18.0 * double(k);
+      svg << "<line x1=\"" << lx << "\" x2=\"" << lx + 20 << "\" y1=\"" << ly << "\" y2=\"" << ly << "\" stroke=\""
+          << kColours[k % 10] << "\" stroke-width=\"3\"/>\n";
+      std::string label = series[k].label;
+      if (label.size() > 30) label = label.substr(0, 14) + "..." + label.substr(label.size() - 13);
+      svg << "<text x=\"" << lx + 26 << "\" y=\"" << ly + 4 << "\">" << escape(label) << "</text>\n";
+    }
+  }
+  svg << "</svg>\n";
+  return svg.str();
+}
+
+}  // namespace e3::train
