@@ -1,7 +1,8 @@
 #include "e3/data/batch.h"
 
-#include <cmath>
 #include <stdexcept>
+
+#include "e3/data/geometry.h"
 
 namespace e3::data {
 namespace {
@@ -58,22 +59,15 @@ Batch collate(const Dataset& dataset, const std::vector<size_t>& indices, double
   for (int64_t m = 0; m < num_molecules; ++m) {
     const Molecule& molecule = dataset[indices[m]];
     const int64_t atoms = molecule.num_atoms();
-    const double* r = molecule.positions.data();
     positions.insert(positions.end(), molecule.positions.begin(), molecule.positions.end());
     atomic_numbers.insert(atomic_numbers.end(), molecule.atomic_numbers.begin(), molecule.atomic_numbers.end());
     molecule_index.insert(molecule_index.end(), atoms, m);
     atoms_per_molecule.push_back(atoms);
-    for (int64_t dst = 0; dst < atoms; ++dst) {
-      for (int64_t src = 0; src < atoms; ++src) {
-        if (src == dst) continue;
-        const double dx = r[3 * src] - r[3 * dst], dy = r[3 * src + 1] - r[3 * dst + 1],
-                     dz = r[3 * src + 2] - r[3 * dst + 2];
-        if (!(std::sqrt(dx * dx + dy * dy + dz * dz) < cutoff)) continue;
-        edge_src.push_back(offset + src);
-        edge_dst.push_back(offset + dst);
-        edge_vectors.insert(edge_vectors.end(), {dx, dy, dz});
-      }
-    }
+    for_each_atom_pair(molecule, cutoff, [&](int64_t dst, int64_t src, double dx, double dy, double dz) {
+      edge_src.push_back(offset + src);
+      edge_dst.push_back(offset + dst);
+      edge_vectors.insert(edge_vectors.end(), {dx, dy, dz});
+    });
     for (size_t t = 0; t < kNumTargets; ++t) {
       if (!molecule.has_target.test(t)) continue;
       targets[m * kNumTargets + t] = molecule.targets[t];

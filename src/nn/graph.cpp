@@ -34,6 +34,9 @@ Graph Graph::from_edges(const torch::Tensor& edge_src, const torch::Tensor& edge
   return graph;
 }
 
+// The data layer's pair search on molecules (e3/data/geometry.h, used by batches) is the same
+// loop; it cannot be shared because nn must not depend on data nor data on nn. Both compare
+// squared float64 distances strictly below the squared cutoff, so they find the same edges.
 Graph radius_graph(const torch::Tensor& positions, const torch::Tensor& cloud_index, double cutoff) {
   if (positions.dim() != 2 || positions.size(1) != 3 || cloud_index.dim() != 1 ||
       cloud_index.size(0) != positions.size(0)) {
