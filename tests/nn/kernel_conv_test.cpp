@@ -87,7 +87,8 @@ void expect_fused_matches_reference(const std::string& rs_in, const std::string&
   }
 }
 
-// The representations of the issue, with the gate scalars of a following gated block.
+// The representations of L1Net and L2Net (Table 3.1) and others, with the gate scalars of a
+// following gated block.
 TEST(KernelConvFused, MatchesReferenceFloat64) {
   expect_fused_matches_reference("64x0+21x1", "64x0+21x0+21x1", 2, torch::kDouble, 1e-10);
   expect_fused_matches_reference("42x0+14x1+8x2", "42x0+22x0+14x1+8x2", 2, torch::kDouble, 1e-10);
