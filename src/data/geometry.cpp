@@ -16,7 +16,7 @@ std::string format_distance(double angstrom) {
   return text;
 }
 
-// "atom 3 (C)": numbered from 1, as a user counts the atom lines of a frame.
+// "3 (C)": the atom numbered from 1, as a user counts the atom lines of a frame, and its element.
 std::string atom_text(const Molecule& molecule, int64_t atom) {
   const int64_t z = molecule.atomic_numbers[atom];
   const std::string element = z >= 1 && z <= kMaxAtomicNumber ? element_symbol(z) : "Z=" + std::to_string(z);
