@@ -1,4 +1,4 @@
-// Training and inference throughput of the L·Net presets on QM9 batches (issue 5).
+// Training and inference throughput of the L·Net presets on QM9 batches.
 //
 // For each preset (default: configs/l0net.json, l1net.json, l2net.json): batches of the
 // preset's size (16) from a seeded shuffle of the data; the median of --steps training steps

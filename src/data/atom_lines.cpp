@@ -16,6 +16,13 @@ bool looks_like_atom_line(const std::vector<std::string_view>& tokens) {
          parse_real(tokens[3]);
 }
 
+void reserve_atoms(const LineReader& reader, int64_t count, size_t columns, Molecule& molecule) {
+  const auto room = static_cast<int64_t>((reader.bytes_left() + 1) / (2 * columns));
+  if (count < 0 || count > room) return;
+  molecule.atomic_numbers.reserve(count);
+  molecule.positions.reserve(3 * count);
+}
+
 void read_position(const LineReader& reader, const std::vector<std::string_view>& tokens, size_t first,
                    std::vector<double>& positions) {
   static constexpr const char* kAxes[3] = {"coordinate x", "coordinate y", "coordinate z"};

@@ -1,6 +1,5 @@
 #include "e3/data/atom_refs.h"
 
-#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -86,13 +85,6 @@ double atom_reference(int64_t atomic_number, Target target) {
                                 ": QM9's references (Table 2.3) cover H, C, N, O, F");
   }
   return file_unit_reference(*refs, target) * file_to_thesis_factor(target);
-}
-
-std::vector<double> atom_reference_table(Target target) {
-  if (!has_atom_references(target)) return std::vector<double>(kMaxAtomicNumber + 1, 0.0);
-  std::vector<double> table(kMaxAtomicNumber + 1, std::numeric_limits<double>::quiet_NaN());
-  for (int64_t z : reference_elements()) table[z] = atom_reference(z, target);
-  return table;
 }
 
 double reference_bias(const std::vector<int64_t>& atomic_numbers, Target target) {

@@ -1,7 +1,8 @@
 #include "e3/data/batch.h"
 
-#include <cmath>
 #include <stdexcept>
+
+#include "e3/data/geometry.h"
 
 namespace e3::data {
 namespace {
@@ -16,16 +17,6 @@ torch::Tensor integer_tensor(std::vector<int64_t>& values) {
 }
 
 }  // namespace
-
-Batch Batch::to(const torch::Device& device, bool non_blocking) const {
-  Batch moved = *this;
-  for (torch::Tensor* tensor :
-       {&moved.positions, &moved.atomic_numbers, &moved.molecule_index, &moved.atoms_per_molecule, &moved.edge_src,
-        &moved.edge_dst, &moved.edge_vectors, &moved.targets, &moved.target_mask}) {
-    *tensor = tensor->to(device, non_blocking);
-  }
-  return moved;
-}
 
 Batch collate(const Dataset& dataset, const std::vector<size_t>& indices, double cutoff, torch::Dtype dtype) {
   if (indices.empty()) throw std::invalid_argument("collate: a batch needs at least one molecule");
@@ -43,7 +34,7 @@ Batch collate(const Dataset& dataset, const std::vector<size_t>& indices, double
     max_edges += atoms * (atoms - 1);
   }
 
-  std::vector<double> positions, edge_vectors, targets(kNumTargets * indices.size(), 0.0);
+  std::vector<double> positions, targets(kNumTargets * indices.size(), 0.0);
   std::vector<int64_t> atomic_numbers, molecule_index, atoms_per_molecule, edge_src, edge_dst;
   std::vector<uint8_t> mask(kNumTargets * indices.size(), 0);
   positions.reserve(3 * num_atoms);
@@ -52,28 +43,19 @@ Batch collate(const Dataset& dataset, const std::vector<size_t>& indices, double
   atoms_per_molecule.reserve(indices.size());
   edge_src.reserve(max_edges);
   edge_dst.reserve(max_edges);
-  edge_vectors.reserve(3 * max_edges);
 
   int64_t offset = 0;
   for (int64_t m = 0; m < num_molecules; ++m) {
     const Molecule& molecule = dataset[indices[m]];
     const int64_t atoms = molecule.num_atoms();
-    const double* r = molecule.positions.data();
     positions.insert(positions.end(), molecule.positions.begin(), molecule.positions.end());
     atomic_numbers.insert(atomic_numbers.end(), molecule.atomic_numbers.begin(), molecule.atomic_numbers.end());
     molecule_index.insert(molecule_index.end(), atoms, m);
     atoms_per_molecule.push_back(atoms);
-    for (int64_t dst = 0; dst < atoms; ++dst) {
-      for (int64_t src = 0; src < atoms; ++src) {
-        if (src == dst) continue;
-        const double dx = r[3 * src] - r[3 * dst], dy = r[3 * src + 1] - r[3 * dst + 1],
-                     dz = r[3 * src + 2] - r[3 * dst + 2];
-        if (!(std::sqrt(dx * dx + dy * dy + dz * dz) < cutoff)) continue;
-        edge_src.push_back(offset + src);
-        edge_dst.push_back(offset + dst);
-        edge_vectors.insert(edge_vectors.end(), {dx, dy, dz});
-      }
-    }
+    for_each_atom_pair(molecule, cutoff, [&](int64_t dst, int64_t src, double, double, double) {
+      edge_src.push_back(offset + src);
+      edge_dst.push_back(offset + dst);
+    });
     for (size_t t = 0; t < kNumTargets; ++t) {
       if (!molecule.has_target.test(t)) continue;
       targets[m * kNumTargets + t] = molecule.targets[t];
@@ -83,14 +65,12 @@ Batch collate(const Dataset& dataset, const std::vector<size_t>& indices, double
   }
 
   Batch batch;
-  const auto num_edges = static_cast<int64_t>(edge_src.size());
   batch.positions = floating_tensor(positions, {num_atoms, 3}, dtype);
   batch.atomic_numbers = integer_tensor(atomic_numbers);
   batch.molecule_index = integer_tensor(molecule_index);
   batch.atoms_per_molecule = integer_tensor(atoms_per_molecule);
   batch.edge_src = integer_tensor(edge_src);
   batch.edge_dst = integer_tensor(edge_dst);
-  batch.edge_vectors = floating_tensor(edge_vectors, {num_edges, 3}, dtype);
   batch.targets = floating_tensor(targets, {num_molecules, static_cast<int64_t>(kNumTargets)}, torch::kFloat64);
   batch.target_mask = torch::from_blob(mask.data(), {num_molecules, static_cast<int64_t>(kNumTargets)}, torch::kUInt8)
                           .to(torch::kBool, /*non_blocking=*/false, /*copy=*/true);

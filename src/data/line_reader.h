@@ -22,6 +22,8 @@ class LineReader {
   int64_t line_number() const { return line_number_; }
   /// True when only blank lines are left after the current one.
   bool only_blank_lines_left() const;
+  /// Number of bytes of the text after the current line and its newline.
+  size_t bytes_left() const { return next_ < text_.size() ? text_.size() - next_ : 0; }
   const std::string& file() const { return file_; }
 
   /// Throws DataError(file, line, problem) for the current line or for `line`.

@@ -61,8 +61,7 @@ Molecule parse_qm9_original(std::string_view text, const std::string& source) {
     }
   }
 
-  molecule.atomic_numbers.reserve(*count);
-  molecule.positions.reserve(3 * *count);
+  reserve_atoms(reader, *count, 5, molecule);
   const std::string declared = "line 1 declares " + std::to_string(*count) + " atoms";
   for (int64_t atom = 0; atom < *count; ++atom) {
     if (!reader.next()) reader.fail("truncated file: " + declared + ", the file ends after " + std::to_string(atom));

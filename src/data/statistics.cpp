@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "e3/data/atom_refs.h"
+#include "e3/data/geometry.h"
 
 namespace e3::data {
 
@@ -39,15 +40,8 @@ double mean_neighbor_count(const Dataset& dataset, const std::vector<size_t>& in
   int64_t atoms = 0, pairs = 0;
   for (size_t index : indices) {
     const Molecule& molecule = dataset.molecules().at(index);
-    const double* r = molecule.positions.data();
-    const int64_t n = molecule.num_atoms();
-    atoms += n;
-    for (int64_t a = 0; a < n; ++a) {
-      for (int64_t b = a + 1; b < n; ++b) {
-        const double dx = r[3 * a] - r[3 * b], dy = r[3 * a + 1] - r[3 * b + 1], dz = r[3 * a + 2] - r[3 * b + 2];
-        if (dx * dx + dy * dy + dz * dz < cutoff * cutoff) pairs += 2;  // a neighbour of b and b of a
-      }
-    }
+    atoms += molecule.num_atoms();
+    for_each_atom_pair(molecule, cutoff, [&](int64_t, int64_t, double, double, double) { ++pairs; });
   }
   return atoms > 0 ? static_cast<double>(pairs) / static_cast<double>(atoms) : 0.0;
 }

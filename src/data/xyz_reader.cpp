@@ -193,8 +193,7 @@ std::vector<Molecule> parse_xyz(std::string_view text, const std::string& source
     }
     if (molecule.id.empty()) molecule.id = name + "#" + std::to_string(frame);
 
-    molecule.atomic_numbers.reserve(*count);
-    molecule.positions.reserve(3 * *count);
+    reserve_atoms(reader, *count, columns.count, molecule);
     const auto mismatch = [&](const std::string& found) {
       reader.fail("atom count does not match: " + frame_text(frame, count_line) + " declares " +
                   std::to_string(*count) + " atoms, found " + found);

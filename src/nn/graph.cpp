@@ -34,6 +34,9 @@ Graph Graph::from_edges(const torch::Tensor& edge_src, const torch::Tensor& edge
   return graph;
 }
 
+// The data layer's pair search on molecules (e3/data/geometry.h, used by batches) is the same
+// loop; it cannot be shared because nn must not depend on data nor data on nn. Both compare
+// squared float64 distances strictly below the squared cutoff, so they find the same edges.
 Graph radius_graph(const torch::Tensor& positions, const torch::Tensor& cloud_index, double cutoff) {
   if (positions.dim() != 2 || positions.size(1) != 3 || cloud_index.dim() != 1 ||
       cloud_index.size(0) != positions.size(0)) {
@@ -69,27 +72,30 @@ Graph radius_graph(const torch::Tensor& positions, const torch::Tensor& cloud_in
 }
 
 void Graph::check() const {
+  auto fail = [](const std::string& problem) { throw std::invalid_argument("graph: " + problem); };
+  if (!edge_src.defined() || !edge_dst.defined() || edge_src.dim() != 1 || edge_dst.dim() != 1 ||
+      edge_src.size(0) != edge_dst.size(0)) {
+    fail("edge_src and edge_dst must be 1-d of equal length");
+  }
   const int64_t e = num_edges();
   if (!dst_offsets.defined() || dst_offsets.dim() != 1 || dst_offsets.size(0) != num_nodes + 1) {
-    throw std::invalid_argument("graph: dst_offsets must have num_nodes + 1 entries");
+    fail("dst_offsets must have num_nodes + 1 = " + std::to_string(num_nodes + 1) + " entries");
   }
   if (edge_src.scalar_type() != torch::kLong || edge_dst.scalar_type() != torch::kLong ||
       dst_offsets.scalar_type() != torch::kLong) {
-    throw std::invalid_argument("graph: indices must be int64");
+    fail("edge_src, edge_dst and dst_offsets must be int64");
   }
   if (dst_offsets[0].item<int64_t>() != 0 || dst_offsets[num_nodes].item<int64_t>() != e) {
-    throw std::invalid_argument("graph: dst_offsets must start at 0 and end at the number of edges");
+    fail("dst_offsets must start at 0 and end at the number of edges (" + std::to_string(e) + ")");
   }
-  if (num_nodes > 0 && (dst_offsets.diff() < 0).any().item<bool>()) {
-    throw std::invalid_argument("graph: dst_offsets must be non-decreasing");
-  }
+  if (num_nodes > 0 && (dst_offsets.diff() < 0).any().item<bool>()) fail("dst_offsets must be non-decreasing");
   if (e > 0) {
     if (edge_src.min().item<int64_t>() < 0 || edge_src.max().item<int64_t>() >= num_nodes) {
-      throw std::invalid_argument("graph: edge_src out of range");
+      fail("edge_src out of range [0, " + std::to_string(num_nodes) + ")");
     }
-    const auto expected_dst = torch::repeat_interleave(torch::arange(num_nodes, torch::kLong), dst_offsets.diff());
-    if (!torch::equal(expected_dst, edge_dst)) {
-      throw std::invalid_argument("graph: edge_dst does not match dst_offsets (edges must be sorted by dst)");
+    const auto counts = dst_offsets.diff();
+    if (!torch::equal(torch::repeat_interleave(torch::arange(num_nodes, counts.options()), counts), edge_dst)) {
+      fail("edge_dst does not match dst_offsets (edges must be sorted by dst)");
     }
   }
 }

@@ -18,8 +18,15 @@ std::string shape(const torch::Tensor& t) {
 
 void check_inputs(const KernelPlan& plan, const torch::Tensor& features, const torch::Tensor& harmonics,
                   const torch::Tensor& radial_hidden, const torch::Tensor& radial_weight, const Graph& graph) {
-  const int64_t edges = graph.num_edges();
   auto fail = [](const std::string& what) { throw std::invalid_argument("kernel_conv: " + what); };
+  // The CPU kernels index raw pointers with edge_src and dst_offsets: their dtype and range
+  // are checked here, once per call (O(E + N), small next to the convolution).
+  try {
+    graph.check();
+  } catch (const std::invalid_argument& error) {
+    fail(error.what());
+  }
+  const int64_t edges = graph.num_edges();
   if (features.dim() != 2 || features.size(0) != graph.num_nodes || features.size(1) != plan.rs_in().dim()) {
     fail("features must be [" + std::to_string(graph.num_nodes) + ", " + std::to_string(plan.rs_in().dim()) +
          "], got " + shape(features));
@@ -42,7 +49,6 @@ void check_inputs(const KernelPlan& plan, const torch::Tensor& features, const t
     if (t->scalar_type() != dtype) fail("all floating inputs must share the dtype of the features");
     if (t->device() != features.device()) fail("all inputs must be on one device");
   }
-  if (graph.dst_offsets.size(0) != graph.num_nodes + 1) fail("graph.dst_offsets must have N + 1 entries");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
+#include <optional>
 #include <sstream>
 
 #include "e3/data/atomic_file.h"
@@ -37,6 +39,32 @@ bool has_type(const nlohmann::json& value, ConfigType type) {
     case ConfigType::boolean: return value.is_boolean();
   }
   return false;
+}
+
+// The int64 an integer-typed JSON value (see has_type) holds, exactly; nullopt outside
+// [-2^63, 2^63), where a cast would be undefined behaviour.
+std::optional<int64_t> exact_int64(const nlohmann::json& value) {
+  if (value.is_number_unsigned()) {
+    const auto unsigned_value = value.get<uint64_t>();
+    if (unsigned_value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+    return static_cast<int64_t>(unsigned_value);
+  }
+  if (value.is_number_integer()) return value.get<int64_t>();
+  const double real = value.get<double>();
+  if (!(real >= -0x1p63 && real < 0x1p63)) return std::nullopt;
+  return static_cast<int64_t>(real);
+}
+
+// `value` for `key`, checked against the key's type, an integer as an exact int64; errors
+// name `origin` and the key and quote the value as `shown`.
+nlohmann::json checked_value(const ConfigKey& key, const nlohmann::json& value, const std::string& origin,
+                             const std::string& shown) {
+  const std::string where = origin + ": '" + key.name + "' ";
+  if (!has_type(value, key.type)) throw ConfigError(where + "must be " + type_name(key.type) + ", got " + shown);
+  if (key.type != ConfigType::integer) return value;
+  const auto integer = exact_int64(value);
+  if (!integer) throw ConfigError(where + "is out of range (it must fit a 64-bit integer), got " + shown);
+  return *integer;
 }
 
 }  // namespace
@@ -141,11 +169,7 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& json, const std::string
 void TrainConfig::set(const std::string& name, const nlohmann::json& value, const std::string& origin) {
   const ConfigKey* key = find_config_key(name);
   if (!key) throw ConfigError(origin + ": unknown key '" + name + "' (e3cpp train --help lists them)");
-  if (!has_type(value, key->type)) {
-    throw ConfigError(origin + ": '" + name + "' must be " + type_name(key->type) + ", got " + value.dump());
-  }
-  values_[key->name] = key->type == ConfigType::integer ? nlohmann::json(static_cast<int64_t>(value.get<double>()))
-                                                        : value;
+  values_[key->name] = checked_value(*key, value, origin, value.dump());
 }
 
 void TrainConfig::set_from_text(const std::string& name, const std::string& text, const std::string& origin) {
@@ -157,7 +181,15 @@ void TrainConfig::set_from_text(const std::string& name, const std::string& text
   switch (key->type) {
     case ConfigType::integer: {
       const long long parsed = std::strtoll(text.c_str(), &end, 10);
-      if (!text.empty() && *end == '\0' && errno == 0) value = parsed;
+      if (!text.empty() && *end == '\0' && errno == 0) {
+        value = static_cast<int64_t>(parsed);
+      } else {
+        // A whole number in another spelling (1e3), as a JSON file may give it; a number
+        // outside int64 (1e20, or digits strtoll rejects with ERANGE) fails the range check.
+        errno = 0;
+        const double real = std::strtod(text.c_str(), &end);
+        if (!text.empty() && *end == '\0' && std::isfinite(real)) value = real;
+      }
       break;
     }
     case ConfigType::number: {
@@ -171,10 +203,7 @@ void TrainConfig::set_from_text(const std::string& name, const std::string& text
       break;
     case ConfigType::string: break;
   }
-  if (!has_type(value, key->type)) {
-    throw ConfigError(origin + ": '" + name + "' must be " + type_name(key->type) + ", got '" + text + "'");
-  }
-  values_[key->name] = value;
+  values_[key->name] = checked_value(*key, value, origin, "'" + text + "'");
 }
 
 const nlohmann::json& TrainConfig::value(const std::string& name, ConfigType type) const {

@@ -13,6 +13,7 @@
 #include "e3/data/atom_refs.h"
 #include "e3/data/atomic_file.h"
 #include "e3/data/batch.h"
+#include "e3/data/geometry.h"
 #include "e3/data/sampler.h"
 #include "e3/data/statistics.h"
 #include "e3/train/learning_curve.h"
@@ -38,15 +39,19 @@ std::vector<size_t> with_target(const data::Dataset& dataset, const std::vector<
 }
 
 // What start() and resume() both require of the data before a step is taken: every element
-// known to the model, and every target given for some training and some validation molecule
-// (a molecule without a target is masked out of that target's loss and metrics).
+// known to the model, no two atoms of a molecule (nearly) coinciding, and every target given
+// for some training and some validation molecule (a molecule without a target is masked out of
+// that target's loss and metrics).
 void check_data(const models::MoleculeNet& model, const data::Dataset& dataset, const data::Split& split,
                 const std::vector<data::Target>& targets, const std::string& data_path) {
   if (split.train.empty() || split.val.empty()) {
     throw ConfigError("configuration: 'split' leaves no training or no validation molecules (" +
                       std::to_string(split.train.size()) + " train, " + std::to_string(split.val.size()) + " val)");
   }
-  for (const auto* part : {&split.train, &split.val, &split.test}) require_known_elements(model, dataset, *part);
+  for (const auto* part : {&split.train, &split.val, &split.test}) {
+    require_known_elements(model, dataset, *part);
+    for (size_t index : *part) data::check_atom_distances(dataset[index]);
+  }
   for (auto target : targets) {
     for (const auto& [part, name] : {std::pair{&split.train, "training"}, std::pair{&split.val, "validation"}}) {
       if (with_target(dataset, *part, target).empty()) {

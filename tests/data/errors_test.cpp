@@ -53,6 +53,21 @@ TEST(DataErrors, AtomCountThatDoesNotMatch) {
   expect_xyz_error("five\n" + kHeader, 1, "expected the atom count of frame 0, found 'five'");
 }
 
+// A count no file of this size can hold must not reach reserve() (a bare std::bad_alloc, or
+// an overflow of 3 * count): it is a mismatch like any other.
+TEST(DataErrors, AtomCountLargerThanTheFileCanHold) {
+  expect_xyz_error("999999999999\n" + kHeader + "H 0 0 0\n", 3,
+                   "truncated file: frame 0 (line 1) declares 999999999999 atoms, the file ends after 1");
+  expect_xyz_error("1\n" + kHeader + "H 0 0 0\n9223372036854775807\nc\nH 0 0 0\nH 0 0 1\n", 7,
+                   "truncated file: frame 1 (line 4) declares 9223372036854775807 atoms, the file ends after 2");
+  expect_xyz_error("999999999999\n" + kHeader + "H 0 0 0\n1\n" + kHeader + "H 0 0 0\n", 4,
+                   "atom count does not match: frame 0 (line 1) declares 999999999999 atoms, found the next atom "
+                   "count after 1");
+  expect_original_error("5\n", "999999999999\n", 8,
+                        "atom count does not match: line 1 declares 999999999999 atoms, found a line of numbers after 5 "
+                        "atom lines");
+}
+
 TEST(DataErrors, UnknownElement) { expect_xyz_error("1\n" + kHeader + "Xx 0 0 0\n", 3, "unknown element 'Xx'"); }
 
 TEST(DataErrors, UnparsableNumbers) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "e3/data/atom_refs.h"
@@ -64,6 +65,19 @@ TEST(DataStatistics, SummaryOverTheMoleculesThatHaveEachTarget) {
   EXPECT_DOUBLE_EQ(gap.std, 1.0);
   EXPECT_EQ(summary.targets[target_index(Target::Cv)].count, 1);
   EXPECT_EQ(summary.targets[target_index(Target::mu)].count, 0);
+}
+
+TEST(DataStatistics, MeanNeighborCount) {
+  // Atoms at x = 0, 1, 2.5: within 2 A the pairs (0, 1) and (1, 2), each a neighbour of the
+  // other: 4 neighbours over 3 atoms; a lone atom adds an atom and no neighbour.
+  std::vector<Molecule> molecules = {molecule("line", {6, 6, 6}), molecule("lone", {1})};
+  molecules[0].positions = {0, 0, 0, 1, 0, 0, 2.5, 0, 0};
+  const Dataset dataset(std::move(molecules));
+  EXPECT_DOUBLE_EQ(mean_neighbor_count(dataset, {0}, 2.0), 4.0 / 3.0);
+  EXPECT_DOUBLE_EQ(mean_neighbor_count(dataset, {0, 1}, 2.0), 1.0);
+  EXPECT_DOUBLE_EQ(mean_neighbor_count(dataset, {0}, 1.5), 2.0 / 3.0);  // 1.5 itself is not within 1.5
+  EXPECT_DOUBLE_EQ(mean_neighbor_count(dataset, {0}, std::numeric_limits<double>::infinity()), 2.0);
+  EXPECT_EQ(mean_neighbor_count(dataset, {}, 2.0), 0.0);
 }
 
 }  // namespace

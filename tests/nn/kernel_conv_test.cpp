@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <functional>
 #include <numeric>
+#include <string>
 
 #include "e3/nn/kernel_conv_function.h"
 #include "e3/nn/kernel_conv_reference.h"
@@ -85,7 +87,8 @@ void expect_fused_matches_reference(const std::string& rs_in, const std::string&
   }
 }
 
-// The representations of the issue, with the gate scalars of a following gated block.
+// The representations of L1Net and L2Net (Table 3.1) and others, with the gate scalars of a
+// following gated block.
 TEST(KernelConvFused, MatchesReferenceFloat64) {
   expect_fused_matches_reference("64x0+21x1", "64x0+21x0+21x1", 2, torch::kDouble, 1e-10);
   expect_fused_matches_reference("42x0+14x1+8x2", "42x0+22x0+14x1+8x2", 2, torch::kDouble, 1e-10);
@@ -136,6 +139,38 @@ TEST(KernelConvFused, RejectsMismatchedInputs) {
   EXPECT_THROW(kernel_conv(p.plan, p.features, y.narrow(1, 0, 1), p.hidden, p.weight, p.graph), std::invalid_argument);
   EXPECT_THROW(kernel_conv(p.plan, p.features, y, p.hidden, p.weight.narrow(1, 0, 3), p.graph), std::invalid_argument);
   EXPECT_THROW(kernel_conv(p.plan, p.features.to(torch::kFloat), y, p.hidden, p.weight, p.graph), std::invalid_argument);
+}
+
+// The CPU kernels index raw pointers with edge_src and dst_offsets: a graph that breaks the
+// invariants of Graph must be an error at the op's boundary, never a read outside the inputs.
+TEST(KernelConvFused, RejectsGraphsTheKernelsCannotIndexWith) {
+  const auto p = make_problem("3x0+1x1", "2x0+1x1", 1, torch::kDouble, {4, 3}, 4, 9);
+  const auto y = p.harmonics().detach();
+  const int64_t nodes = p.graph.num_nodes, edges = p.graph.num_edges();
+  ASSERT_GT(edges, 2);
+  auto expect_rejected = [&](const std::function<void(Graph&)>& change, const std::string& problem) {
+    Graph graph = p.graph;
+    graph.edge_src = graph.edge_src.clone();
+    graph.dst_offsets = graph.dst_offsets.clone();
+    change(graph);
+    try {
+      kernel_conv(p.plan, p.features, y, p.hidden, p.weight, graph);
+      ADD_FAILURE() << "accepted a graph whose " << problem;
+    } catch (const std::invalid_argument& error) {
+      const std::string message = error.what();
+      EXPECT_EQ(message.rfind("kernel_conv: ", 0), 0u) << message;
+      EXPECT_NE(message.find(problem), std::string::npos) << message;
+      EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    }
+  };
+  expect_rejected([&](Graph& g) { g.edge_src[edges / 2] = nodes; }, "edge_src out of range [0, 7)");
+  expect_rejected([&](Graph& g) { g.edge_src[0] = -1; }, "edge_src out of range [0, 7)");
+  expect_rejected([&](Graph& g) { g.edge_src = g.edge_src.to(torch::kInt); }, "must be int64");
+  expect_rejected([&](Graph& g) { g.dst_offsets = g.dst_offsets.to(torch::kInt); }, "must be int64");
+  expect_rejected([&](Graph& g) { g.dst_offsets[0] = 1; }, "must start at 0");
+  expect_rejected([&](Graph& g) { g.dst_offsets[nodes] = edges - 1; }, "end at the number of edges");
+  expect_rejected([&](Graph& g) { g.dst_offsets[1] = edges; }, "non-decreasing");
+  expect_rejected([&](Graph& g) { g.edge_src = torch::Tensor(); }, "edge_src");
 }
 
 }  // namespace

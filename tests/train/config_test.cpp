@@ -117,6 +117,35 @@ TEST(TrainConfig, CommandLineTextIsParsedByType) {
             "--learning-rate: 'learning_rate' must be a number, got 'nan'");
 }
 
+// An integer key must hold an int64: a value outside it (1e20, 2^64 - 1) is an error naming
+// the origin and the key, never a cast with undefined behaviour.
+TEST(TrainConfig, IntegersOutsideInt64AreErrors) {
+  EXPECT_EQ(config_error([] { TrainConfig::from_json({{"epochs", 1e20}}, "my.json"); }),
+            "my.json: 'epochs' is out of range (it must fit a 64-bit integer), got 1e+20");
+  EXPECT_EQ(config_error([] { TrainConfig::from_json({{"seed", -1e19}}, "my.json"); }),
+            "my.json: 'seed' is out of range (it must fit a 64-bit integer), got -1e+19");
+  EXPECT_EQ(config_error([] { TrainConfig::from_json({{"seed", 18446744073709551615ull}}, "my.json"); }),
+            "my.json: 'seed' is out of range (it must fit a 64-bit integer), got 18446744073709551615");
+  EXPECT_EQ(config_error([] { TrainConfig::from_json({{"seed", 9223372036854775808.0}}, "my.json"); }),
+            "my.json: 'seed' is out of range (it must fit a 64-bit integer), got 9.223372036854776e+18");
+  TrainConfig config;
+  EXPECT_EQ(config_error([&] { config.set_from_text("epochs", "1e20", "--epochs"); }),
+            "--epochs: 'epochs' is out of range (it must fit a 64-bit integer), got '1e20'");
+  EXPECT_EQ(config_error([&] { config.set_from_text("epochs", "99999999999999999999", "--epochs"); }),
+            "--epochs: 'epochs' is out of range (it must fit a 64-bit integer), got '99999999999999999999'");
+  // The extremes that fit are kept exactly (not through a double).
+  config = TrainConfig::from_json({{"seed", 9223372036854775807ll}, {"epochs", -9223372036854775807ll - 1}}, "my.json");
+  EXPECT_EQ(config.integer("seed"), 9223372036854775807ll);
+  EXPECT_EQ(config.integer("epochs"), -9223372036854775807ll - 1);
+  config.set_from_text("seed", "9223372036854775807", "--seed");
+  EXPECT_EQ(config.integer("seed"), 9223372036854775807ll);
+  // A whole number in exponent notation is an integer on the command line as in a file.
+  config.set_from_text("epochs", "1e3", "--epochs");
+  EXPECT_EQ(config.integer("epochs"), 1000);
+  EXPECT_EQ(config_error([&] { config.set_from_text("epochs", "1.5", "--epochs"); }),
+            "--epochs: 'epochs' must be an integer, got '1.5'");
+}
+
 TEST(TrainConfig, ValidationNamesTheKey) {
   auto valid = [] {
     TrainConfig config;

@@ -11,6 +11,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "e3/data/error.h"
 #include "e3/train/checkpoint.h"
 #include "e3/train/metrics.h"
 #include "e3/train/prediction.h"
@@ -279,6 +280,35 @@ TEST(Trainer, ResumeChecksTheDataLikeAStart) {
         << error.what();
   }
   EXPECT_EQ(std::filesystem::last_write_time(dir.file("run/last.pt")), before);
+}
+
+TEST(Trainer, RefusesMoleculesWithCoincidentAtoms) {
+  // The first molecule's second atom written at the place of its first: an error naming the
+  // file and the molecule's line, before any step.
+  std::istringstream in(testing::sample_extxyz(256));
+  std::ostringstream out;
+  std::string first_atom;
+  int line_number = 0;
+  for (std::string line; std::getline(in, line); ++line_number) {
+    if (line_number == 2) first_atom = line.substr(line.find(' '));
+    if (line_number == 3) line = line.substr(0, line.find(' ')) + first_atom;
+    out << line << '\n';
+  }
+  TempDir dir;
+  testing::write_text(dir.file("bad.extxyz"), out.str());
+  auto config = small_config("mu");
+  config.set("data", dir.file("bad.extxyz"), "test");
+  config.set("split", "200,28,28", "test");
+  std::ostringstream log;
+  try {
+    Trainer::start(config, dir.file("run"), log);
+    FAIL() << "expected an error";
+  } catch (const data::DataError& error) {
+    const std::string what = error.what();
+    EXPECT_EQ(what.rfind(dir.file("bad.extxyz") + ":1: ", 0), 0u) << what;
+    EXPECT_NE(what.find("atoms 1 (") , std::string::npos) << what;
+    EXPECT_NE(what.find("closer than 0.5 A"), std::string::npos) << what;
+  }
 }
 
 TEST(Trainer, RefusesToOverwriteARun) {

@@ -28,12 +28,6 @@ bool has_atom_references(Target target);
 /// other than H, C, N, O, F: std::invalid_argument naming the element.
 double atom_reference(int64_t atomic_number, Target target);
 
-/// ref(Z, target) for every atomic number 0..kMaxAtomicNumber (a lookup table for computing
-/// p_m on tensors): 0 everywhere for targets without references; for targets with
-/// references, NaN for the elements QM9 has no reference for (so that a molecule with such
-/// an element cannot get a plausible-looking bias).
-std::vector<double> atom_reference_table(Target target);
-
 /// The reference bias p_m = sum over atoms of ref(Z_a, target), (2.58), in the thesis'
 /// unit; 0 for targets without references. std::invalid_argument as atom_reference().
 double reference_bias(const std::vector<int64_t>& atomic_numbers, Target target);

@@ -6,9 +6,10 @@
 // ordered pair (src, dst) of distinct atoms of the same molecule whose distance is strictly
 // less than the cutoff (which may be +infinity: every pair), ordered by molecule, then dst,
 // then src — so the edges arriving at an atom are contiguous. dst is the atom that receives
-// the message (the thesis' A), src the neighbour it comes from (B); the edge vector is
-// r_src - r_dst (the thesis' r_B - r_A). The reference bias p_m (2.58) is not here: the
-// model computes it from the atomic numbers (atom_refs.h).
+// the message (the thesis' A), src the neighbour it comes from (B); the network forms the
+// edge vectors r_src - r_dst (the thesis' r_B - r_A) from the positions, so that they are
+// differentiable. The reference bias p_m (2.58) is not here: the model computes it from the
+// atomic numbers (atom_refs.h).
 
 #include <torch/torch.h>
 
@@ -25,7 +26,6 @@ struct Batch {
   torch::Tensor atoms_per_molecule;  ///< [M] int64
   torch::Tensor edge_src;            ///< [E] int64, atom index into the batch
   torch::Tensor edge_dst;            ///< [E] int64, atom index into the batch
-  torch::Tensor edge_vectors;        ///< [E, 3] positions[src] - positions[dst], floating
   /// [M, 12] float64 whatever the collate dtype (total energies of ~1e4 eV need float64 to
   /// keep meV precision), Table 2.1 order, thesis units; 0 where the mask is false.
   torch::Tensor targets;
@@ -35,9 +35,6 @@ struct Batch {
   int64_t num_molecules() const { return atoms_per_molecule.size(0); }
   int64_t num_atoms() const { return atomic_numbers.size(0); }
   int64_t num_edges() const { return edge_src.size(0); }
-
-  /// The same batch with every tensor on `device`.
-  Batch to(const torch::Device& device, bool non_blocking = false) const;
 };
 
 /// Builds the batch of molecules `indices` of `dataset` (at least one) with edges within

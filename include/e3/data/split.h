@@ -23,9 +23,11 @@ struct SplitSizes {
   size_t train = 0, val = 0, test = 0;
 };
 
-/// The default sizes for a dataset of `num_molecules`: SchNet's 110,000 / 10,000 / rest when
-/// there are more than 120,000 molecules, else 80% / 10% / the rest (the thesis' QM9 protocol
-/// on a smaller dataset, e.g. the 100k reconstruction or the embedded sample).
+/// The default sizes for a dataset of `num_molecules`: 110,000 / 10,000 / rest when there are
+/// more than 120,000 molecules, SchNet's convention for QM9 (the thesis says it splits "like in
+/// the SchNet paper" but prints the counts as 10900 / 1000, Section 3.1, a typo); else 80% /
+/// 10% / the rest, this project's choice for smaller data (the 100k reconstruction, the
+/// embedded sample), not the thesis'.
 SplitSizes default_split_sizes(size_t num_molecules);
 
 /// Sizes from fractions of `num_molecules`: train and val are rounded to the nearest count;

@@ -23,7 +23,9 @@ struct Graph {
   static Graph from_edges(const torch::Tensor& edge_src, const torch::Tensor& edge_dst, int64_t num_nodes,
                           torch::Tensor* order = nullptr);
 
-  /// Throws std::invalid_argument unless the invariants above hold (cheap: O(E + N)).
+  /// Throws std::invalid_argument (one line, "graph: ...") unless the invariants above hold:
+  /// int64 indices, edge_src in [0, num_nodes), dst_offsets from 0 to E and non-decreasing,
+  /// edge_dst the atoms the offsets give. Cheap: O(E + N); kernel_conv() calls it.
   void check() const;
 };
 

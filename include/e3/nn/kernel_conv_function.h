@@ -31,7 +31,8 @@ class KernelConvFunction : public torch::autograd::Function<KernelConvFunction> 
 /// features [N, dim(rs_in)], harmonics [E, (lf_max+1)^2] of the edges in graph order,
 /// radial_hidden h [E, H], radial_weight W [H, plan->num_weights()] -> [N, dim(rs_out)];
 /// the same function as kernel_conv_reference(). All floating inputs share one dtype
-/// (float32 or float64) and device. Throws std::invalid_argument on shape mismatches.
+/// (float32 or float64) and device. Throws std::invalid_argument on shape mismatches and on a
+/// graph that breaks its invariants (Graph::check()).
 torch::Tensor kernel_conv(const c10::intrusive_ptr<KernelPlan>& plan, const torch::Tensor& features,
                           const torch::Tensor& harmonics, const torch::Tensor& radial_hidden,
                           const torch::Tensor& radial_weight, const Graph& graph);
