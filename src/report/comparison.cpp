@@ -44,7 +44,7 @@ std::string comparison_svg(const std::vector<RunHistory>& runs, const Comparison
   train::ChartOptions chart;
   std::string column = "val_score";
   if (metric == "val_score") {
-    chart.y_label = "validation score: mean MAE / sigma (log scale)";
+    chart.y_label = "validation score: mean over targets of MAE / std (log scale)";
     chart.title = "validation score";
   } else {
     const auto target = chosen_target(runs, options.target);

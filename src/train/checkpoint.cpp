@@ -70,6 +70,7 @@ std::string state_json(const TrainingState& s) {
               {"validations_since_best", s.validations_since_best},
               {"stopped_early", s.stopped_early},
               {"plateau", {s.plateau.scale, number(s.plateau.best), s.plateau.seen, s.plateau.bad}},
+              {"score_scales", s.score_scales},
               {"history", history}}
       .dump();
 }
@@ -93,6 +94,7 @@ TrainingState state_from(const std::string& text) {
   s.stopped_early = j.at("stopped_early");
   const auto& plateau = j.at("plateau");
   s.plateau = {plateau.at(0).get<double>(), number(plateau.at(1)), plateau.at(2).get<bool>(), plateau.at(3).get<int64_t>()};
+  s.score_scales = j.at("score_scales").get<std::vector<double>>();
   for (const auto& r : j.at("history")) s.history.push_back(record_from(r));
   return s;
 }

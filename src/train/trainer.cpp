@@ -137,11 +137,14 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
   // The output layer of each target: its atom references (2.58) and the statistics of (2.59)
   // on the training molecules that have it.
   std::ostringstream statistics_log;
+  std::vector<double> score_scales;
   for (size_t h = 0; h < targets.size(); ++h) {
     const auto target = targets[h];
     auto& readout = model->head(static_cast<int64_t>(h))->readout;
     const bool per_atom = readout->options.readout() == nn::Readout::sum;
-    const auto statistics = data::target_statistics(dataset, with_target(dataset, split.train, target), target, per_atom);
+    const auto training = with_target(dataset, split.train, target);
+    const auto statistics = data::target_statistics(dataset, training, target, per_atom);
+    score_scales.push_back(data::target_statistics(dataset, training, target, /*per_atom=*/false).std);
     if (!(statistics.std > 0.0)) {
       throw ConfigError(std::string("the training molecules all have the same ") + data::target_name(target) +
                         ": there is nothing to learn");
@@ -168,6 +171,7 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
   config.save(directory.config());
   data::write_split(directory.split(), split, dataset);
   Trainer trainer(std::move(directory), std::move(config), std::move(dataset), std::move(split), std::move(model));
+  trainer.state_.score_scales = score_scales;
   trainer.save_last();
 
   int64_t parameters = 0;
@@ -329,7 +333,7 @@ Trainer::Outcome Trainer::validate(Progress& progress, int64_t batches_per_epoch
   ValidationRecord record;
   record.targets = target_errors(predictions, dataset_, split_.val, targets_);
   for (size_t h = 0; h < targets_.size(); ++h) {
-    record.score += record.targets[h].mae / model_->head(static_cast<int64_t>(h))->readout->std();
+    record.score += record.targets[h].mae / state_.score_scales.at(h);
   }
   record.score /= double(targets_.size());
   const bool best = record.score < state_.best_score;
@@ -364,13 +368,10 @@ Trainer::Outcome Trainer::validate(Progress& progress, int64_t batches_per_epoch
 
   save_last();
   std::vector<std::string> names;
-  std::vector<double> sigmas;
-  for (size_t h = 0; h < targets_.size(); ++h) {
-    names.push_back(data::target_name(targets_[h]));
-    sigmas.push_back(model_->head(static_cast<int64_t>(h))->readout->std());
-  }
+  for (auto target : targets_) names.push_back(data::target_name(target));
   data::write_file_atomically(directory_.metrics(), metrics_csv(state_.history, names));
-  data::write_file_atomically(directory_.learning_curve(), learning_curve_svg(state_.history, targets_, sigmas));
+  data::write_file_atomically(directory_.learning_curve(),
+                              learning_curve_svg(state_.history, targets_, state_.score_scales));
 
   std::ostringstream line;
   const bool whole_epoch = interval_.unit == ValidationInterval::Unit::epoch;

@@ -92,12 +92,12 @@ TEST(LearningCurve, OneTargetInItsUnitOnALogAxis) {
   EXPECT_NO_THROW(learning_curve_svg({}, {data::Target::mu}, {0.1}));
 }
 
-TEST(LearningCurve, SeveralTargetsInUnitsOfSigmaWithALegend) {
+TEST(LearningCurve, SeveralTargetsInUnitsOfTheirSpreadWithALegend) {
   std::vector<ValidationRecord> history;
   for (int64_t e = 1; e <= 3; ++e) history.push_back(record(double(e), e, {{0.3 / e, 0, 9}, {600.0 / e, 0, 9}}));
   const std::string svg = learning_curve_svg(history, {data::Target::mu, data::Target::r2}, {0.1, 100.0});
   EXPECT_EQ(count(svg, "<polyline"), 2u);
-  EXPECT_NE(svg.find("MAE / sigma"), std::string::npos);
+  EXPECT_NE(svg.find("MAE / std of the target"), std::string::npos);
   // mu at epoch 1: 0.3 / 0.1 = 3; r2: 600 / 100 = 6, so both fit on one axis.
   EXPECT_NE(svg.find("<title>mu: 1, 3</title>"), std::string::npos);
   EXPECT_NE(svg.find("<title>r2: 1, 6</title>"), std::string::npos);

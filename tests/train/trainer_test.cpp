@@ -67,7 +67,7 @@ TEST(Trainer, MultiTargetTrainingLowersTheErrorOfEveryTarget) {
   TempDir dir;
   std::ostringstream log, out;
   auto config = small_mlpnet_config("all");
-  config.set("epochs", 4, "test");
+  config.set("epochs", 2, "test");
   auto trainer = Trainer::start(config, dir.file("run"), log);
   ASSERT_EQ(trainer.targets().size(), 12u);
   const auto before = validation_errors(trainer);

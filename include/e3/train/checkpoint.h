@@ -36,6 +36,9 @@ struct TrainingState {
   int64_t validations_since_best = 0;  ///< for early stopping (`patience`)
   bool stopped_early = false;        ///< early stopping ended the run
   PlateauState plateau;              ///< the learning-rate schedule's state
+  /// Per target, the scale of ValidationRecord::score: the standard deviation of t - p_m over
+  /// the training molecules that have t (measured when the run starts).
+  std::vector<double> score_scales;
   std::vector<ValidationRecord> history;
 };
 

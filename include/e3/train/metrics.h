@@ -24,8 +24,10 @@ struct ValidationRecord {
   int64_t molecules = 0;              ///< training molecules seen
   double train_loss = 0.0;            ///< mean training loss of the steps since the previous validation
   double learning_rate = 0.0;         ///< the rate of the last step
-  /// What selects the best model: the mean over targets of val MAE / sigma, sigma the
-  /// statistic of (2.59) that the target's loss is normalized by ((3.2)); lower is better.
+  /// What selects the best model: the mean over targets of val MAE / s, s the standard
+  /// deviation of t - p_m (the target less its atom references (2.58)) over the training
+  /// molecules (TrainingState::score_scales), so that 1 is about the error of predicting the
+  /// mean and every target counts alike; lower is better.
   double score = 0.0;
   std::vector<ErrorMetrics> targets;  ///< validation MAE and RMSE per target, in the run's order
   double seconds = 0.0;               ///< training time since the previous validation
