@@ -10,6 +10,7 @@ const std::vector<Command>& commands() {
       {"eval", "MAE and RMSE of a trained run on its test/val/train split or on other molecules", run_eval},
       {"predict", "predict a trained run's target for the molecules of xyz files", run_predict},
       {"tetris", "the tetris chirality experiment: train on 8 shapes, test on random rotations (Fig. 2.12)", run_tetris},
+      {"hpsearch", "random hyperparameter search (Table 3.3) shared by many workers; its leaderboard", run_hpsearch},
   };
   return table;
 }

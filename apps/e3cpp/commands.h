@@ -25,5 +25,6 @@ int run_train(const Arguments& args);
 int run_eval(const Arguments& args);
 int run_predict(const Arguments& args);
 int run_tetris(const Arguments& args);
+int run_hpsearch(const Arguments& args);
 
 }  // namespace e3::cli
