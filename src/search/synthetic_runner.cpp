@@ -3,18 +3,17 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <random>
 #include <stdexcept>
-#include <thread>
 
 #include "e3/data/atomic_file.h"
 #include "e3/data/random.h"
 #include "e3/data/targets.h"
+#include "stoppable_sleep.h"
 
 namespace e3::search {
 namespace {
@@ -77,16 +76,6 @@ std::vector<TargetError> errors_after(const nlohmann::json& config, int64_t epoc
 
 void append_event(const std::string& run_dir, const std::string& event) {
   std::ofstream(run_dir + "/events.log", std::ios::app) << event << std::endl;
-}
-
-// Sleeps `seconds` in short slices; false when `stop` became true meanwhile.
-bool sleep_unless_stopped(double seconds, const std::atomic<bool>* stop) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < end) {
-    if (stop && stop->load()) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return !(stop && stop->load());
 }
 
 }  // namespace

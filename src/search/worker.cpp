@@ -3,16 +3,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
-#include <thread>
 
 #include "e3/data/atomic_file.h"
 #include "e3/search/asha.h"
 #include "heartbeat.h"
+#include "stoppable_sleep.h"
 
 namespace e3::search {
 namespace {
@@ -45,45 +44,37 @@ std::string run_trial(StudyStore& store, StudyStore& heartbeat_store, TrialRunne
     }
     return asha_says_continue(store, settings, report);
   };
+  const std::string lost = "lost (requeued while it ran); left to its new worker";
   TrialResult result;
   try {
     result = runner.run(trial.config, trial.run_dir, trial.attempts > 1, on_validation, &stop_trial);
   } catch (const StoreError&) {
     throw;  // the study's database, not the trial, failed: the trial is requeued after its timeout
   } catch (const std::exception& error) {
-    if (heartbeat.lost()) return "lost (requeued while it ran); left to its new worker";
+    if (heartbeat.lost()) return lost;
     std::string message = error.what();
     std::replace(message.begin(), message.end(), '\n', ' ');
-    store.fail(trial.number, worker, message);
-    return "failed: " + message;
+    return store.fail(trial.number, worker, message) ? "failed: " + message : lost;
   }
-  if (heartbeat.lost()) return "lost (requeued while it ran); left to its new worker";
+  if (heartbeat.lost()) return lost;
   std::ostringstream outcome;
+  outcome << std::setprecision(4);
   switch (result.outcome) {
     case TrialResult::Outcome::interrupted:
-      store.release(trial.number, worker);
-      return "stopped after " + std::to_string(result.epochs_done) + " epochs, saved and requeued";
+      if (!store.release(trial.number, worker)) return lost;
+      outcome << "stopped after " << result.epochs_done << " epochs, saved and requeued";
+      break;
     case TrialResult::Outcome::pruned:
-      store.finish(trial.number, worker, result);
-      outcome << "pruned after " << result.epochs_done << " epochs (score " << std::setprecision(4) << result.best_score
-              << ")";
-      return outcome.str();
+      if (!store.finish(trial.number, worker, result)) return lost;
+      outcome << "pruned after " << result.epochs_done << " epochs (score " << result.best_score << ")";
+      break;
     case TrialResult::Outcome::complete:
-      store.finish(trial.number, worker, result);
-      outcome << "complete, " << result.epochs_done << " epochs (best score " << std::setprecision(4)
-              << result.best_score << ", test normalized MAE " << normalized_error(result.test) << ")";
-      return outcome.str();
+      if (!store.finish(trial.number, worker, result)) return lost;
+      outcome << "complete, " << result.epochs_done << " epochs (best score " << result.best_score
+              << ", test normalized MAE " << normalized_error(result.test) << ")";
+      break;
   }
-  return "";
-}
-
-bool sleep_unless_stopped(double seconds, const std::atomic<bool>& stop) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < end) {
-    if (stop) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return !stop;
+  return outcome.str();
 }
 
 }  // namespace
@@ -130,7 +121,7 @@ WorkerSummary run_worker(StudyStore& store, StudyStore& heartbeat_store, TrialRu
       if (!unfinished) break;
       // Others run the last trials; one of them may die, and its trial come back to the queue
       // (looked for at least as often as heartbeats are due).
-      sleep_unless_stopped(std::min(options.poll_seconds, settings.heartbeat_timeout / kBeatsPerTimeout), stop);
+      sleep_unless_stopped(std::min(options.poll_seconds, settings.heartbeat_timeout / kBeatsPerTimeout), &stop);
       continue;
     }
     log << options.worker_id << ": trial " << trial->number << (trial->attempts > 1 ? " resumed" : " started")

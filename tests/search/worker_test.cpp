@@ -24,10 +24,21 @@ using testing::TempDir;
 struct Study {
   std::unique_ptr<StudyStore> store, heartbeat_store;
   StudyDefinition definition;
+  std::ostringstream log;
+
+  // One worker on the study, its runs under `dir`/runs, until the study is done or `stop`.
+  WorkerSummary work(TrialRunner& runner, const TempDir& dir, const std::atomic<bool>& stop) {
+    return run_worker(*store, *heartbeat_store, runner, {"worker-1", dir.file("runs"), 0.05}, stop, log);
+  }
+  WorkerSummary work(TrialRunner& runner, const TempDir& dir) {
+    const std::atomic<bool> never{false};
+    return work(runner, dir, never);
+  }
 };
 
-Study new_study(const TempDir& dir, const StudySettings& settings) {
-  Study study;
+std::unique_ptr<Study> new_study(const TempDir& dir, const StudySettings& settings) {
+  auto owner = std::make_unique<Study>();
+  auto& study = *owner;
   study.store = StudyStore::open(dir.file("study.db"), "study", StudyStore::Mode::create);
   study.heartbeat_store = StudyStore::open(dir.file("study.db"), "study", StudyStore::Mode::open);
   study.definition = testing::small_study(settings.trials);
@@ -37,10 +48,8 @@ Study new_study(const TempDir& dir, const StudySettings& settings) {
   std::vector<std::pair<int64_t, nlohmann::json>> trials;
   for (int64_t n = 0; n < settings.trials; ++n) trials.emplace_back(n, study.definition.trial_config(n));
   study.store->add_trials(trials);
-  return study;
+  return owner;
 }
-
-WorkerOptions options(const TempDir& dir) { return {"worker-1", dir.file("runs"), 0.05}; }
 
 StudySettings synthetic(int64_t trials, int64_t epochs) {
   StudySettings settings;
@@ -55,24 +64,22 @@ TEST(Worker, RunsEveryTrialAndRecordsItsCurves) {
   TempDir dir;
   auto study = new_study(dir, synthetic(5, 4));
   SyntheticRunner runner;
-  std::ostringstream log;
-  std::atomic<bool> stop{false};
-  const auto summary = run_worker(*study.store, *study.heartbeat_store, runner, options(dir), stop, log);
+  const auto summary = study->work(runner, dir);
   EXPECT_EQ(summary.trials, 5);
   EXPECT_FALSE(summary.interrupted);
-  for (const auto& trial : study.store->trials()) {
+  for (const auto& trial : study->store->trials()) {
     EXPECT_EQ(trial.state, TrialState::complete);
     EXPECT_EQ(trial.epochs_done, 4);
     const auto expected = SyntheticRunner::test_errors(trial.config, 4);
     ASSERT_EQ(trial.test.size(), 3u);
     for (size_t t = 0; t < 3; ++t) EXPECT_EQ(trial.test[t].mae, expected[t].mae);
-    const auto validations = study.store->validations(trial.number);
+    const auto validations = study->store->validations(trial.number);
     ASSERT_EQ(validations.size(), 4u);
     EXPECT_EQ(validations[3].score, normalized_error(SyntheticRunner::validation_errors(trial.config, 4)));
     // The trial's configuration, as a file beside its run directory.
     EXPECT_EQ(nlohmann::json::parse(testing::read_file(trial_config_file(trial.run_dir))), trial.config);
   }
-  EXPECT_NE(log.str().find("worker-1: trial 4 complete, 4 epochs"), std::string::npos) << log.str();
+  EXPECT_NE(study->log.str().find("worker-1: trial 4 complete, 4 epochs"), std::string::npos) << study->log.str();
 }
 
 TEST(Worker, PrunesExactlyWhereAshaSays) {
@@ -84,15 +91,13 @@ TEST(Worker, PrunesExactlyWhereAshaSays) {
   settings.asha = {3, 1};
   auto study = new_study(dir, settings);
   SyntheticRunner runner;
-  std::ostringstream log;
-  std::atomic<bool> stop{false};
-  run_worker(*study.store, *study.heartbeat_store, runner, options(dir), stop, log);
+  study->work(runner, dir);
 
   const auto rungs = asha_rungs(settings.asha, settings.epochs);
   EXPECT_EQ(rungs, (std::vector<int64_t>{1, 3}));
   std::map<int64_t, std::vector<double>> reported;  // rung -> scores so far
   int64_t epochs = 0;
-  for (const auto& trial : study.store->trials()) {
+  for (const auto& trial : study->store->trials()) {
     int64_t expected_epochs = settings.epochs;
     for (int64_t rung : rungs) {
       const double score = normalized_error(SyntheticRunner::validation_errors(trial.config, rung));
@@ -113,16 +118,15 @@ TEST(Worker, StopsSavesAndResumesWhereItStopped) {
   TempDir dir;
   auto study = new_study(dir, synthetic(3, 20));
   SyntheticRunner runner(0.01);
-  std::ostringstream log;
   std::atomic<bool> stop{false};
   std::thread stopper([&] {
-    testing::eventually([&] { return study.heartbeat_store->validations(1).size() >= 3; }, 30);
+    testing::eventually([&] { return study->heartbeat_store->validations(1).size() >= 3; }, 30);
     stop = true;
   });
-  const auto first = run_worker(*study.store, *study.heartbeat_store, runner, options(dir), stop, log);
+  const auto first = study->work(runner, dir, stop);
   stopper.join();
   EXPECT_TRUE(first.interrupted);
-  auto trials = study.store->trials();
+  auto trials = study->store->trials();
   EXPECT_EQ(trials[0].state, TrialState::complete);
   EXPECT_EQ(trials[1].state, TrialState::queued);  // saved and put back
   EXPECT_GE(trials[1].epochs_done, 3);
@@ -130,9 +134,9 @@ TEST(Worker, StopsSavesAndResumesWhereItStopped) {
   EXPECT_EQ(trials[2].state, TrialState::queued);
 
   stop = false;
-  const auto second = run_worker(*study.store, *study.heartbeat_store, runner, options(dir), stop, log);
+  const auto second = study->work(runner, dir, stop);
   EXPECT_FALSE(second.interrupted);
-  trials = study.store->trials();
+  trials = study->store->trials();
   for (const auto& trial : trials) EXPECT_EQ(trial.state, TrialState::complete);
   EXPECT_EQ(trials[1].attempts, 2);
   EXPECT_EQ(trials[1].test[0].mae, SyntheticRunner::test_errors(trials[1].config, 20)[0].mae);
@@ -155,21 +159,19 @@ TEST(Worker, KeepsToItsStudysRunsDirectory) {
   TempDir dir, other_dir;
   auto study = new_study(dir, synthetic(2, 1));
   auto other = new_study(other_dir, synthetic(2, 1));
-  ASSERT_NE(study.store->definition()->uid, other.store->definition()->uid);
+  ASSERT_NE(study->store->definition()->uid, other->store->definition()->uid);
   SyntheticRunner runner;
-  std::ostringstream log;
-  std::atomic<bool> stop{false};
-  run_worker(*study.store, *study.heartbeat_store, runner, options(dir), stop, log);
+  study->work(runner, dir);
   // The other study's worker pointed at the same runs directory would overwrite its trials.
   try {
-    run_worker(*other.store, *other.heartbeat_store, runner, options(dir), stop, log);
+    other->work(runner, dir);
     ADD_FAILURE() << "a second study used the runs directory";
   } catch (const std::runtime_error& error) {
     EXPECT_EQ(std::string(error.what()),
               dir.file("runs") + " holds the trials of another study, " + dir.file("study.db") +
                   " (study 'study'): give this one its own --runs");
   }
-  EXPECT_EQ(other.store->trials()[0].state, TrialState::queued);
+  EXPECT_EQ(other->store->trials()[0].state, TrialState::queued);
 }
 
 // Fails every trial whose batch size is odd.
@@ -190,11 +192,9 @@ TEST(Worker, RecordsAFailingTrialAndGoesOn) {
   TempDir dir;
   auto study = new_study(dir, synthetic(8, 2));
   OddBatchesFail runner;
-  std::ostringstream log;
-  std::atomic<bool> stop{false};
-  EXPECT_EQ(run_worker(*study.store, *study.heartbeat_store, runner, options(dir), stop, log).trials, 8);
+  EXPECT_EQ(study->work(runner, dir).trials, 8);
   int failed = 0;
-  for (const auto& trial : study.store->trials()) {
+  for (const auto& trial : study->store->trials()) {
     const bool odd = trial.config["batch_size"].get<int64_t>() % 2;
     EXPECT_EQ(trial.state, odd ? TrialState::failed : TrialState::complete) << trial.number;
     if (odd) {
