@@ -71,6 +71,8 @@ ArgParser make_parser() {
       "Leaderboard: trials ranked by the number of targets on which each has the lowest test MAE (as the thesis\n"
       "ranked ARandNet and BRandNet), ties by the mean of test MAE / sigma over the targets.\n"
       "Ctrl-C: the workers save their trials and stop; the same command resumes the study.\n"
+      "--threads is per worker (default: the cores divided among the workers). With PostgreSQL, a --runs directory\n"
+      "that every machine mounts at the same path lets a trial whose worker died resume on another machine.\n"
       "\n"
       "  e3cpp hpsearch --study study.db --data DATA --workers 2            # search\n"
       "  e3cpp hpsearch --study study.db --report                           # leaderboard\n"
