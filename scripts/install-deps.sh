@@ -13,6 +13,9 @@ packages=(
   libarchive-dev zlib1g-dev # QM9 archives (.tar.bz2) and gzip-compressed extended XYZ
   nlohmann-json3-dev        # configs and --json output
   libgtest-dev              # GoogleTest, run by CTest
+  libsqlite3-dev            # hyperparameter studies in an SQLite file (e3cpp hpsearch)
+  libpq-dev                 # hyperparameter studies on a PostgreSQL server, for workers on many machines
+  postgresql                # the server the PostgreSQL study tests start on loopback (initdb, pg_ctl)
 )
 
 sudo_cmd=()

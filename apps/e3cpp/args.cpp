@@ -79,6 +79,11 @@ ArgParser& ArgParser::flag(const std::string& name, const std::string& help) {
   return *this;
 }
 
+ArgParser& ArgParser::hidden_flag(const std::string& name) {
+  options_.push_back({name, "", "", std::nullopt, true, true});
+  return *this;
+}
+
 ArgParser& ArgParser::epilog(const std::string& text) {
   epilog_ = text;
   return *this;
@@ -172,6 +177,7 @@ std::string ArgParser::help() const {
   }
   out << "\noptions:\n";
   for (const auto& option : options_) {
+    if (option.hidden) continue;
     std::string left = "--" + option.name + (option.is_flag ? "" : " " + option.metavar);
     out << "  " << left << std::string(left.size() < 22 ? 24 - left.size() : 2, ' ') << option.help;
     if (option.default_value) out << " (default: " << *option.default_value << ")";

@@ -65,6 +65,8 @@ class ArgParser {
                     std::optional<std::string> default_value = std::nullopt);
   /// A boolean flag.
   ArgParser& flag(const std::string& name, const std::string& help);
+  /// A flag that --help does not list: for processes a command starts itself.
+  ArgParser& hidden_flag(const std::string& name);
   /// Extra text printed after the option list.
   ArgParser& epilog(const std::string& text);
 
@@ -80,6 +82,7 @@ class ArgParser {
     std::string name, metavar, help;
     std::optional<std::string> default_value;
     bool is_flag;
+    bool hidden = false;
   };
   const Option* find_option(const std::string& name) const;
 

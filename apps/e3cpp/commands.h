@@ -27,5 +27,6 @@ int run_predict(const Arguments& args);
 int run_report(const Arguments& args);
 int run_compare(const Arguments& args);
 int run_tetris(const Arguments& args);
+int run_hpsearch(const Arguments& args);
 
 }  // namespace e3::cli

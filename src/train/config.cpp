@@ -18,9 +18,8 @@
 #include "e3/train/validation_interval.h"
 
 namespace e3::train {
-namespace {
 
-const char* type_name(ConfigType type) {
+const char* config_type_name(ConfigType type) {
   switch (type) {
     case ConfigType::integer: return "an integer";
     case ConfigType::number: return "a number";
@@ -30,18 +29,9 @@ const char* type_name(ConfigType type) {
   return "?";
 }
 
-bool has_type(const nlohmann::json& value, ConfigType type) {
-  switch (type) {
-    case ConfigType::integer:
-      return value.is_number_integer() || (value.is_number_float() && std::floor(value.get<double>()) == value.get<double>());
-    case ConfigType::number: return value.is_number();
-    case ConfigType::string: return value.is_string();
-    case ConfigType::boolean: return value.is_boolean();
-  }
-  return false;
-}
+namespace {
 
-// The int64 an integer-typed JSON value (see has_type) holds, exactly; nullopt outside
+// The int64 an integer-typed JSON value (see has_config_type) holds, exactly; nullopt outside
 // [-2^63, 2^63), where a cast would be undefined behaviour.
 std::optional<int64_t> exact_int64(const nlohmann::json& value) {
   if (value.is_number_unsigned()) {
@@ -60,7 +50,7 @@ std::optional<int64_t> exact_int64(const nlohmann::json& value) {
 nlohmann::json checked_value(const ConfigKey& key, const nlohmann::json& value, const std::string& origin,
                              const std::string& shown) {
   const std::string where = origin + ": '" + key.name + "' ";
-  if (!has_type(value, key.type)) throw ConfigError(where + "must be " + type_name(key.type) + ", got " + shown);
+  if (!has_config_type(value, key.type)) throw ConfigError(where + "must be " + config_type_name(key.type) + ", got " + shown);
   if (key.type != ConfigType::integer) return value;
   const auto integer = exact_int64(value);
   if (!integer) throw ConfigError(where + "is out of range (it must fit a 64-bit integer), got " + shown);
@@ -208,7 +198,7 @@ void TrainConfig::set_from_text(const std::string& name, const std::string& text
 
 const nlohmann::json& TrainConfig::value(const std::string& name, ConfigType type) const {
   const ConfigKey* key = find_config_key(name);
-  if (!key || key->type != type) throw std::logic_error("configuration: no " + std::string(type_name(type)) + " key " + name);
+  if (!key || key->type != type) throw std::logic_error("configuration: no " + std::string(config_type_name(type)) + " key " + name);
   return values_.at(name);
 }
 

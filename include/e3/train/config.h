@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -31,6 +32,24 @@ struct ConfigKey {
   nlohmann::json default_value;
   const char* help;
 };
+
+/// "an integer", "a number", "a string" or "true or false", for messages.
+const char* config_type_name(ConfigType type);
+
+/// Whether a JSON value (nlohmann::json or ordered_json) is of `type` as configurations read
+/// it: a float with an integral value is an integer too.
+template <typename Json>
+bool has_config_type(const Json& value, ConfigType type) {
+  switch (type) {
+    case ConfigType::integer:
+      return value.is_number_integer() ||
+             (value.is_number_float() && std::floor(value.template get<double>()) == value.template get<double>());
+    case ConfigType::number: return value.is_number();
+    case ConfigType::string: return value.is_string();
+    case ConfigType::boolean: return value.is_boolean();
+  }
+  return false;
+}
 
 /// Every key a configuration may hold, model keys first.
 const std::vector<ConfigKey>& config_keys();

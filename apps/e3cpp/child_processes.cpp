@@ -1,0 +1,66 @@
+#include "child_processes.h"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+#include <stdexcept>
+
+namespace e3::cli {
+
+void ChildProcesses::start(const std::vector<std::string>& arguments, const std::string& log_path) {
+  char executable[4096];
+  const ssize_t length = readlink("/proc/self/exe", executable, sizeof(executable) - 1);
+  if (length <= 0) throw std::runtime_error(std::string("cannot find this executable: ") + std::strerror(errno));
+  executable[length] = '\0';
+  const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log < 0) throw std::runtime_error(log_path + ": cannot open for writing (" + std::strerror(errno) + ")");
+
+  // Everything the child needs is prepared before fork(): between fork and exec it may only
+  // make async-signal-safe calls.
+  std::vector<char*> argv = {executable};
+  for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+  argv.push_back(nullptr);
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(log);
+    throw std::runtime_error(std::string("cannot start a worker process: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(1);  // the parent died before prctl took effect
+    dup2(log, STDOUT_FILENO);
+    execv(executable, argv.data());
+    _exit(127);
+  }
+  close(log);
+  pids_.push_back(pid);
+  exit_codes_.push_back(-1);
+}
+
+void ChildProcesses::signal_running(int signal) const {
+  for (size_t i = 0; i < pids_.size(); ++i) {
+    if (exit_codes_[i] < 0) kill(pids_[i], signal);
+  }
+}
+
+bool ChildProcesses::reap() {
+  bool running = false;
+  for (size_t i = 0; i < pids_.size(); ++i) {
+    if (exit_codes_[i] >= 0) continue;
+    int status = 0;
+    if (waitpid(pids_[i], &status, WNOHANG) == pids_[i]) {
+      exit_codes_[i] = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    } else {
+      running = true;
+    }
+  }
+  return !running;
+}
+
+}  // namespace e3::cli
