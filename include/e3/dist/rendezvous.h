@@ -1,0 +1,36 @@
+#pragma once
+// Joining a run through c10d's TCPStore: rank 0 hosts the store at the master's port, every
+// rank connects to it, registers and waits for the others, so that a missing, duplicated or
+// misconfigured rank fails here with a message that names it, before any collective.
+
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include "e3/dist/world_options.h"
+
+namespace e3::dist {
+
+/// This rank's connection to the run's store; rank 0's also serves it (until destroyed).
+/// DistributedError when the master cannot be reached (or, on rank 0, the port cannot be
+/// listened on) within options.timeout().
+c10::intrusive_ptr<c10d::TCPStore> connect_store(const WorldOptions& options, bool host);
+
+/// Registers this rank in `store` and waits (options.timeout()) until every rank has:
+/// DistributedError naming the ranks that did not come, a rank that came twice, or a world
+/// size that differs from the first rank's.
+void join(c10d::Store& store, const WorldOptions& options);
+
+/// Announces that this rank is done with the store; rank 0 then waits (options.timeout()) until
+/// every rank has, so that the store it hosts outlives their last use of it.
+void leave(c10d::Store& store, const WorldOptions& options);
+
+/// "HOST:PORT" of the master ("[ADDRESS]:PORT" for IPv6), for messages.
+std::string master_address(const WorldOptions& options);
+
+/// A store value from text and back.
+std::vector<uint8_t> to_bytes(const std::string& text);
+std::string to_text(const std::vector<uint8_t>& bytes);
+
+/// "2.5 s", for messages.
+std::string format_seconds(std::chrono::milliseconds duration);
+
+}  // namespace e3::dist
