@@ -106,14 +106,14 @@ int run_rank(const Options& options, const e3::dist::WorldOptions& world) {
 
   // One step on this rank's shard of batch `b`; returns (compute seconds, communication seconds).
   auto step = [&](size_t b, bool communicate) {
-    const auto shard = e3::train::shard_of(batches[b % batches.size()], data_parallel.rank(), data_parallel.world_size());
+    const auto& global = batches[b % batches.size()];
+    const auto shard = e3::train::shard_of(global, data_parallel.rank(), data_parallel.world_size());
     auto start = Clock::now();
     const auto batch = e3::data::collate(dataset, shard, cutoff, torch::kFloat);
     adam.zero_grad();
     const auto prediction = model->forward(e3::train::point_clouds(batch), batch.atomic_numbers);
-    ((prediction - batch.targets.select(1, 0)).pow(2).mean() *
-     e3::train::shard_loss_weight(shard.size(), batches[b % batches.size()].size()))
-        .backward();
+    const auto loss = (prediction - batch.targets.select(1, 0)).pow(2).mean();
+    (loss * e3::train::shard_loss_weight(shard.size(), global.size())).backward();
     double compute = seconds_since(start), communication = 0;
     if (communicate) {
       start = Clock::now();

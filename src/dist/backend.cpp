@@ -6,8 +6,10 @@ namespace e3::dist {
 
 const char* backend_name(Backend backend) {
   switch (backend) {
-    case Backend::gloo: return "gloo";
-    case Backend::nccl: return "nccl";
+    case Backend::gloo:
+      return "gloo";
+    case Backend::nccl:
+      return "nccl";
   }
   return "?";
 }

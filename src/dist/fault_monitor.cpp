@@ -9,9 +9,9 @@
 namespace e3::dist {
 namespace {
 
-const std::string kVerdictKey = "e3/verdict";
+const std::string kVerdictKey = "verdict";
 
-std::string heartbeat_key(int rank) { return "e3/heartbeat/" + std::to_string(rank); }
+std::string heartbeat_key(int rank) { return "heartbeat/" + std::to_string(rank); }
 
 struct Heartbeat {
   int64_t beats = 0, collectives = 0;
@@ -87,15 +87,20 @@ void FaultMonitor::check_verdict() {
 std::string FaultMonitor::diagnose(const std::string& what, const std::string& cause, std::vector<int>& culprits) {
   std::vector<Heartbeat> before(static_cast<size_t>(options_.world_size()));
   for (int r = 0; r < options_.world_size(); ++r) before[size_t(r)] = read_heartbeat(*store_, r);
-  const auto window = 3 * interval_;
+  // Three beats, and at least a second: a live rank's heartbeat thread, however loaded its
+  // machine, must not look frozen.
+  const auto window = std::max<std::chrono::milliseconds>(3 * interval_, std::chrono::seconds(1));
   std::this_thread::sleep_for(window);
   std::vector<int> frozen, behind;
   const int64_t mine = collectives_.load();
   for (int r = 0; r < options_.world_size(); ++r) {
     if (r == options_.rank()) continue;
     const Heartbeat now = read_heartbeat(*store_, r);
-    if (now.beats == before[size_t(r)].beats) frozen.push_back(r);
-    else if (now.collectives < mine) behind.push_back(r);
+    if (now.beats == before[size_t(r)].beats) {
+      frozen.push_back(r);
+    } else if (now.collectives < mine) {
+      behind.push_back(r);
+    }
   }
   if (!frozen.empty()) {
     culprits = frozen;
@@ -121,14 +126,13 @@ void FaultMonitor::fail(const std::string& what, const std::string& cause) {
   } catch (const DistributedError&) {
     throw;
   } catch (const std::exception& store_error) {
-    if (options_.rank() == 0) {
+    if (hosts_store(options_)) {
       throw DistributedError("rank 0: " + what + " failed: " + cause + " (and the store failed: " +
                              one_line(store_error) + ")");
     }
-    throw DistributedError("rank " + std::to_string(options_.rank()) + ": " + what +
-                               " failed: rank 0 (the master, hosting the store at " + master_address(options_) +
-                               ") is unreachable: " + one_line(store_error),
-                           {0});
+    throw DistributedError("rank " + std::to_string(options_.rank()) + ": " + what + " failed: " +
+                               store_host(options_) + " is unreachable: " + one_line(store_error),
+                           options_.agent_store() ? std::vector<int>{} : std::vector<int>{0});
   }
   throw_verdict(verdict);
 }

@@ -4,7 +4,7 @@
 // Every rank publishes a heartbeat in the run's store, from a background thread over its own
 // store connection: how many beats it has made and how many collectives it has started. When
 // a collective fails on a rank (a peer closed its connection, or the backend's timeout passed),
-// that rank reads every rank's heartbeat twice, a window of three beats apart:
+// that rank reads every rank's heartbeat twice, three beats (at least 1 s) apart:
 //  - a rank whose beat did not advance is gone or frozen: it exited, was killed, is stopped
 //    (SIGSTOP) or its machine is unreachable;
 //  - a rank that beats but has started fewer collectives is alive but did not get here: it is
@@ -14,13 +14,12 @@
 // stops within the timeout (plus the window) even where its own collective would only time
 // out later. When the store itself is gone, its host, rank 0, is the one at fault.
 
-#include <torch/csrc/distributed/c10d/Store.hpp>
-
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <torch/csrc/distributed/c10d/Store.hpp>
 
 #include "e3/dist/world_options.h"
 

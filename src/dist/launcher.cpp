@@ -22,7 +22,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-[[noreturn]] void throw_errno(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
+[[noreturn]] void throw_errno(const std::string& what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
 
 // The self-pipe through which the signal handler hands SIGINT, SIGTERM and SIGCHLD to the
 // supervision loop (whichever thread the kernel delivers them to).
@@ -65,7 +67,7 @@ class SignalPipe {
   }
 
  private:
-  struct sigaction previous_[std::size(kSupervisedSignals)] {};
+  struct sigaction previous_[std::size(kSupervisedSignals)]{};
 };
 
 int exit_code(int status) {

@@ -3,6 +3,7 @@
 #include <glog/logging.h>
 
 #include <thread>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 
 #include "e3/dist/distributed_error.h"
 
@@ -12,7 +13,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kPollInterval = std::chrono::milliseconds(50);
 
-std::string rank_key(int rank) { return "e3/joined/" + std::to_string(rank); }
+std::string rank_key(int rank) { return "joined/" + std::to_string(rank); }
 
 // The ranks that have not joined (yet).
 std::vector<int> missing_ranks(c10d::Store& store, int world_size) {
@@ -52,7 +53,12 @@ std::string master_address(const WorldOptions& options) {
   return (v6 ? "[" + options.master_addr() + "]" : options.master_addr()) + ":" + std::to_string(options.master_port());
 }
 
-c10::intrusive_ptr<c10d::TCPStore> connect_store(const WorldOptions& options, bool host) {
+std::string store_host(const WorldOptions& options) {
+  if (options.agent_store()) return "the store at " + master_address(options) + " (hosted by the launcher)";
+  return "rank 0 (the master, hosting the store at " + master_address(options) + ")";
+}
+
+c10::intrusive_ptr<c10d::Store> connect_store(const WorldOptions& options, bool host) {
   c10d::TCPStoreOptions store_options;
   store_options.port = static_cast<std::uint16_t>(options.master_port());
   store_options.isServer = host;
@@ -60,11 +66,14 @@ c10::intrusive_ptr<c10d::TCPStore> connect_store(const WorldOptions& options, bo
   store_options.timeout = options.timeout();
   try {
     const QuietLog quiet;
-    return c10::make_intrusive<c10d::TCPStore>(options.master_addr(), store_options);
+    return c10::make_intrusive<c10d::PrefixStore>(
+        "e3/attempt_" + std::to_string(options.attempt()),
+        c10::make_intrusive<c10d::TCPStore>(options.master_addr(), store_options));
   } catch (const std::exception& error) {
     const std::string who = "rank " + std::to_string(options.rank());
     if (host) {
-      throw DistributedError(who + " cannot host the rendezvous store at " + master_address(options) + ": " + one_line(error));
+      throw DistributedError(who + " cannot host the rendezvous store at " + master_address(options) + ": " +
+                             one_line(error));
     }
     throw DistributedError(who + " cannot reach the master at " + master_address(options) + " within " +
                                format_seconds(options.timeout()) + ": " + one_line(error),
@@ -75,12 +84,12 @@ c10::intrusive_ptr<c10d::TCPStore> connect_store(const WorldOptions& options, bo
 void join(c10d::Store& store, const WorldOptions& options) {
   const std::string me = "rank " + std::to_string(options.rank());
   if (store.add(rank_key(options.rank()), 1) > 1) {
-    throw DistributedError(me + " joined the run at " + master_address(options) + " twice: two processes were given rank " +
-                               std::to_string(options.rank()),
+    throw DistributedError(me + " joined the run at " + master_address(options) +
+                               " twice: two processes were given rank " + std::to_string(options.rank()),
                            {options.rank()});
   }
   const std::string size = std::to_string(options.world_size());
-  const std::string first_size = to_text(store.compareSet("e3/world_size", {}, to_bytes(size)));
+  const std::string first_size = to_text(store.compareSet("world_size", {}, to_bytes(size)));
   if (first_size != size) {
     throw DistributedError(me + " was started with a world size of " + size + " but the first rank to join " +
                                master_address(options) + " with " + first_size,
@@ -91,8 +100,9 @@ void join(c10d::Store& store, const WorldOptions& options) {
     const auto missing = missing_ranks(store, options.world_size());
     if (missing.empty()) return;
     if (Clock::now() >= deadline) {
-      throw DistributedError(describe_ranks(missing) + " of " + size + " did not join the run at " + master_address(options) +
-                                 " within " + format_seconds(options.timeout()) + " (seen from " + me + ")",
+      throw DistributedError(describe_ranks(missing) + " of " + size + " did not join the run at " +
+                                 master_address(options) + " within " + format_seconds(options.timeout()) +
+                                 " (seen from " + me + ")",
                              missing);
     }
     std::this_thread::sleep_for(kPollInterval);
@@ -100,10 +110,10 @@ void join(c10d::Store& store, const WorldOptions& options) {
 }
 
 void leave(c10d::Store& store, const WorldOptions& options) {
-  store.add("e3/left", 1);
-  if (options.rank() != 0) return;
+  store.add("left", 1);
+  if (!hosts_store(options)) return;
   const auto deadline = Clock::now() + options.timeout();
-  while (store.add("e3/left", 0) < options.world_size() && Clock::now() < deadline) {
+  while (store.add("left", 0) < options.world_size() && Clock::now() < deadline) {
     std::this_thread::sleep_for(kPollInterval);
   }
 }

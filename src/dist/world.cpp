@@ -1,12 +1,11 @@
 #include "e3/dist/world.h"
 
+#include <exception>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 
-#include <exception>
-
 #include "e3/dist/process_group.h"
-#include "fault_monitor.h"
 #include "e3/dist/rendezvous.h"
+#include "fault_monitor.h"
 
 namespace e3::dist {
 namespace {
@@ -21,10 +20,10 @@ World::World(const WorldOptions& options) : options_(options) {}
 
 std::shared_ptr<World> World::connect(const WorldOptions& options) {
   std::shared_ptr<World> world(new World(options));
-  world->store_ = connect_store(options, /*host=*/options.rank() == 0);
+  world->store_ = connect_store(options, hosts_store(options));
   world->monitor_ = std::make_unique<FaultMonitor>(options, connect_store(options, /*host=*/false), world->store_);
   join(*world->store_, options);
-  world->process_group_ = make_process_group(options, c10::make_intrusive<c10d::PrefixStore>("e3/pg", world->store_));
+  world->process_group_ = make_process_group(options, c10::make_intrusive<c10d::PrefixStore>("gloo", world->store_));
   return world;
 }
 
@@ -50,7 +49,7 @@ void World::wait(const c10::intrusive_ptr<c10d::Work>& work, const std::string& 
     } catch (const std::exception& error) {
       try {
         if (work->isCompleted()) monitor_->fail(what, one_line(error));  // the collective failed here
-        monitor_->check_verdict();                                         // still running: did another rank fail?
+        monitor_->check_verdict();                                       // still running: did another rank fail?
       } catch (const DistributedError&) {
         failed_ = true;
         throw;

@@ -15,13 +15,22 @@ struct Setting {
   std::string value, source;
 };
 
-std::optional<Setting> setting(const std::optional<std::string>& argument, const std::string& flag,
-                               const Environment& environment, const std::string& variable) {
-  if (argument) return Setting{*argument, flag + " " + *argument};
-  if (variable.empty()) return std::nullopt;
+std::optional<Setting> from_argument(const std::optional<std::string>& argument, const std::string& flag) {
+  if (!argument) return std::nullopt;
+  return Setting{*argument, flag + " " + *argument};
+}
+
+std::optional<Setting> from_environment(const Environment& environment, const std::string& variable) {
   const auto found = environment.find(variable);
   if (found == environment.end()) return std::nullopt;
   return Setting{found->second, variable + "=" + found->second + " (environment)"};
+}
+
+// The command-line value when given, else the environment's.
+std::optional<Setting> setting(const std::optional<std::string>& argument, const std::string& flag,
+                               const Environment& environment, const std::string& variable) {
+  if (auto given = from_argument(argument, flag)) return given;
+  return from_environment(environment, variable);
 }
 
 long long integer(const Setting& setting, long long min, long long max, const std::string& what) {
@@ -84,19 +93,20 @@ std::optional<WorldOptions> world_options(const WorldArguments& arguments, const
   }
   const int this_rank = rank ? static_cast<int>(integer(*rank, 0, std::numeric_limits<int>::max(), "the rank")) : 0;
   if (this_rank >= size) {
-    throw OptionError(rank->source + " is not a rank of a world of " + std::to_string(size) + " (" + world_size->source +
-                      "; ranks are 0 to " + std::to_string(size - 1) + ")");
+    throw OptionError(rank->source + " is not a rank of a world of " + std::to_string(size) + " (" +
+                      world_size->source + "; ranks are 0 to " + std::to_string(size - 1) + ")");
   }
 
   std::string host = "127.0.0.1";
   int master_port = 29500;
-  if (const auto master = setting(arguments.master, "--master", environment, "")) {
+  if (const auto master = from_argument(arguments.master, "--master")) {
     std::tie(host, master_port) = parse_host_port(master->value, master->source);
   } else {
-    const auto addr = setting(std::nullopt, "", environment, "MASTER_ADDR");
-    const auto port_setting = setting(std::nullopt, "", environment, "MASTER_PORT");
+    const auto addr = from_environment(environment, "MASTER_ADDR");
+    const auto port_setting = from_environment(environment, "MASTER_PORT");
     if (size > 1 && !addr) {
-      throw OptionError("a world of " + std::to_string(size) + " processes needs the master's address (--master HOST:PORT or MASTER_ADDR and MASTER_PORT)");
+      throw OptionError("a world of " + std::to_string(size) +
+                        " processes needs the master's address (--master HOST:PORT or MASTER_ADDR and MASTER_PORT)");
     }
     if (addr) {
       if (addr->value.empty()) throw OptionError(addr->source + ": the master's address is empty");
@@ -107,13 +117,19 @@ std::optional<WorldOptions> world_options(const WorldArguments& arguments, const
   }
 
   WorldOptions options(size, this_rank, host, master_port);
-  if (const auto local = setting(std::nullopt, "", environment, "LOCAL_RANK")) {
+  if (const auto local = from_environment(environment, "LOCAL_RANK")) {
     options.local_rank(static_cast<int>(integer(*local, 0, 1 << 20, "the local rank")));
   }
-  if (const auto interface = setting(std::nullopt, "", environment, "GLOO_SOCKET_IFNAME")) {
+  if (const auto interface = from_environment(environment, "GLOO_SOCKET_IFNAME")) {
     options.network_interface(interface->value);
   }
-  if (const auto timeout = setting(arguments.timeout, "--dist-timeout", environment, "")) {
+  if (const auto agent = from_environment(environment, "TORCHELASTIC_USE_AGENT_STORE")) {
+    options.agent_store(agent->value == "True");
+  }
+  if (const auto attempt = from_environment(environment, "TORCHELASTIC_RESTART_COUNT")) {
+    options.attempt(static_cast<int>(integer(*attempt, 0, std::numeric_limits<int>::max(), "the restart count")));
+  }
+  if (const auto timeout = from_argument(arguments.timeout, "--dist-timeout")) {
     char* end = nullptr;
     const double seconds = std::strtod(timeout->value.c_str(), &end);
     if (timeout->value.empty() || *end != '\0' || !(seconds > 0.0) || seconds > 1e7) {
@@ -121,7 +137,7 @@ std::optional<WorldOptions> world_options(const WorldArguments& arguments, const
     }
     options.timeout(std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0 + 0.5)));
   }
-  if (const auto backend = setting(arguments.backend, "--dist-backend", environment, "")) {
+  if (const auto backend = from_argument(arguments.backend, "--dist-backend")) {
     try {
       options.backend(parse_backend(backend->value));
     } catch (const std::invalid_argument& error) {
@@ -132,7 +148,7 @@ std::optional<WorldOptions> world_options(const WorldArguments& arguments, const
 }
 
 std::optional<int> threads_from_environment(const Environment& environment) {
-  const auto threads = setting(std::nullopt, "", environment, kThreadsVariable);
+  const auto threads = from_environment(environment, kThreadsVariable);
   if (!threads) return std::nullopt;
   return static_cast<int>(integer(*threads, 1, 1 << 16, "the thread count"));
 }

@@ -40,8 +40,8 @@ TEST(GradientBuckets, GatherAndScatter) {
   const auto first = buckets.gather(0).clone();
   EXPECT_TRUE(torch::equal(first, torch::cat({parameters[0].grad().reshape(-1), parameters[1].grad().reshape(-1)})));
   auto& second = buckets.gather(1);
-  EXPECT_TRUE(torch::equal(second, torch::cat({parameters[2].grad().reshape(-1), torch::zeros({30}),
-                                               parameters[4].grad().reshape(-1)})));
+  EXPECT_TRUE(torch::equal(
+      second, torch::cat({parameters[2].grad().reshape(-1), torch::zeros({30}), parameters[4].grad().reshape(-1)})));
   second.mul_(2);
   const auto doubled = second.clone();
   buckets.scatter(1);

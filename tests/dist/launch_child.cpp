@@ -37,8 +37,11 @@ int wait_for_signal(const std::string& dir, const std::string& rank, bool ignore
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
-  if (ignore_term) signal(SIGTERM, SIG_IGN);
-  else sigaddset(&set, SIGTERM);
+  if (ignore_term) {
+    signal(SIGTERM, SIG_IGN);
+  } else {
+    sigaddset(&set, SIGTERM);
+  }
   sigprocmask(SIG_BLOCK, &set, nullptr);
   write(dir + "/ready." + rank, "ready\n");
   int received = 0;

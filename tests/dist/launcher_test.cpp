@@ -18,8 +18,8 @@
 namespace e3::dist {
 namespace {
 
-using e3::testing::TempDir;
 using e3::testing::read_file;
+using e3::testing::TempDir;
 
 LaunchResult launch_children(const TempDir& dir, const std::string& mode, LaunchOptions options) {
   options.executable(LAUNCH_CHILD);
@@ -41,8 +41,9 @@ TEST(Launcher, EveryRankGetsTorchrunsVariables) {
     EXPECT_EQ(result.ranks[size_t(rank)].description, "exited with status 0");
     const std::string text = read_file(dir.file("env." + std::to_string(rank)));
     const std::string r = std::to_string(rank);
-    EXPECT_NE(text.find("RANK=" + r + "\nLOCAL_RANK=" + r + "\nWORLD_SIZE=2\nLOCAL_WORLD_SIZE=2\nMASTER_ADDR=127.0.0.1\n"),
-              std::string::npos)
+    EXPECT_NE(
+        text.find("RANK=" + r + "\nLOCAL_RANK=" + r + "\nWORLD_SIZE=2\nLOCAL_WORLD_SIZE=2\nMASTER_ADDR=127.0.0.1\n"),
+        std::string::npos)
         << text;
     EXPECT_NE(text.find("OMP_NUM_THREADS=2\nE3_TEST_EXTRA=passed through\n"), std::string::npos) << text;
     const auto at = text.find("MASTER_PORT=") + 12;

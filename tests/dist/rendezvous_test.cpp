@@ -4,9 +4,9 @@
 #include "e3/dist/rendezvous.h"
 
 #include <gtest/gtest.h>
-#include <torch/csrc/distributed/c10d/HashStore.hpp>
 
 #include <thread>
+#include <torch/csrc/distributed/c10d/HashStore.hpp>
 
 #include "e3/dist/distributed_error.h"
 

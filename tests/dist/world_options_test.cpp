@@ -26,7 +26,8 @@ TEST(WorldOptions, NothingGivenIsASingleProcessRun) {
 
 TEST(WorldOptions, TorchrunEnvironment) {
   const auto options = world_options(
-      {}, {{"WORLD_SIZE", "4"}, {"RANK", "3"}, {"LOCAL_RANK", "1"}, {"MASTER_ADDR", "node1"}, {"MASTER_PORT", "29400"}});
+      {},
+      {{"WORLD_SIZE", "4"}, {"RANK", "3"}, {"LOCAL_RANK", "1"}, {"MASTER_ADDR", "node1"}, {"MASTER_PORT", "29400"}});
   ASSERT_TRUE(options.has_value());
   EXPECT_EQ(options->world_size(), 4);
   EXPECT_EQ(options->rank(), 3);
@@ -44,9 +45,11 @@ TEST(WorldOptions, ExplicitValuesWinOneByOne) {
   arguments.master = "10.0.0.7:1234";
   arguments.timeout = "2.5";
   arguments.backend = "gloo";
-  const auto options = world_options(
-      arguments, {{"WORLD_SIZE", "2"}, {"RANK", "1"}, {"MASTER_ADDR", "node1"}, {"MASTER_PORT", "29400"},
-                  {"GLOO_SOCKET_IFNAME", "eth1"}});
+  const auto options = world_options(arguments, {{"WORLD_SIZE", "2"},
+                                                 {"RANK", "1"},
+                                                 {"MASTER_ADDR", "node1"},
+                                                 {"MASTER_PORT", "29400"},
+                                                 {"GLOO_SOCKET_IFNAME", "eth1"}});
   ASSERT_TRUE(options.has_value());
   EXPECT_EQ(options->world_size(), 2);  // from the environment
   EXPECT_EQ(options->rank(), 0);        // the flag wins
@@ -54,6 +57,19 @@ TEST(WorldOptions, ExplicitValuesWinOneByOne) {
   EXPECT_EQ(options->master_port(), 1234);
   EXPECT_EQ(options->timeout(), std::chrono::milliseconds(2500));
   EXPECT_EQ(options->network_interface(), "eth1");
+}
+
+TEST(WorldOptions, TorchrunsAgentStore) {
+  Environment environment{{"WORLD_SIZE", "2"}, {"RANK", "0"}, {"MASTER_ADDR", "node1"}, {"MASTER_PORT", "29400"}};
+  EXPECT_FALSE(world_options({}, environment)->agent_store());
+  EXPECT_EQ(world_options({}, environment)->attempt(), 0);
+  environment["TORCHELASTIC_USE_AGENT_STORE"] = "True";
+  environment["TORCHELASTIC_RESTART_COUNT"] = "2";
+  EXPECT_TRUE(world_options({}, environment)->agent_store());
+  EXPECT_EQ(world_options({}, environment)->attempt(), 2);
+  environment["TORCHELASTIC_RESTART_COUNT"] = "-1";
+  EXPECT_EQ(error_of({}, environment),
+            "TORCHELASTIC_RESTART_COUNT=-1 (environment): the restart count must be between 0 and 2147483647");
 }
 
 TEST(WorldOptions, WorldOfOneNeedsNoMaster) {
@@ -68,13 +84,15 @@ TEST(WorldOptions, WorldOfOneNeedsNoMaster) {
 TEST(WorldOptions, HostPort) {
   EXPECT_EQ(parse_host_port("node-3.cluster:29500", "--master"), std::make_pair(std::string("node-3.cluster"), 29500));
   EXPECT_EQ(parse_host_port("[::1]:80", "--master"), std::make_pair(std::string("::1"), 80));
-  for (const char* bad : {"node1", "node1:", ":29500", "node1:0", "node1:65536", "node1:29x", "::1:80", "[::1]80", "[::1"}) {
+  for (const char* bad :
+       {"node1", "node1:", ":29500", "node1:0", "node1:65536", "node1:29x", "::1:80", "[::1]80", "[::1"}) {
     EXPECT_THROW(parse_host_port(bad, "--master"), OptionError) << bad;
   }
 }
 
 TEST(WorldOptions, MissingValues) {
-  EXPECT_EQ(error_of({}, {{"RANK", "1"}}), "RANK=1 (environment) is given but the world size is not (--world-size or WORLD_SIZE)");
+  EXPECT_EQ(error_of({}, {{"RANK", "1"}}),
+            "RANK=1 (environment) is given but the world size is not (--world-size or WORLD_SIZE)");
   WorldArguments size_only;
   size_only.world_size = "2";
   EXPECT_EQ(error_of(size_only, {}), "--world-size 2 is given but this process' rank is not (--rank or RANK)");
@@ -96,9 +114,11 @@ TEST(WorldOptions, BadValuesNameTheirSource) {
             "RANK=2 (environment) is not a rank of a world of 2 (WORLD_SIZE=2 (environment); ranks are 0 to 1)");
   EXPECT_EQ(error_of({}, with("RANK", "-1")), "RANK=-1 (environment): the rank must be between 0 and 2147483647");
   EXPECT_EQ(error_of({}, with("RANK", "one")), "RANK=one (environment): the rank must be an integer");
-  EXPECT_EQ(error_of({}, with("WORLD_SIZE", "0")), "WORLD_SIZE=0 (environment): the world size must be between 1 and 1048576");
+  EXPECT_EQ(error_of({}, with("WORLD_SIZE", "0")),
+            "WORLD_SIZE=0 (environment): the world size must be between 1 and 1048576");
   EXPECT_EQ(error_of({}, with("WORLD_SIZE", "2.5")), "WORLD_SIZE=2.5 (environment): the world size must be an integer");
-  EXPECT_EQ(error_of({}, with("MASTER_PORT", "99999")), "MASTER_PORT=99999 (environment): the port must be between 1 and 65535");
+  EXPECT_EQ(error_of({}, with("MASTER_PORT", "99999")),
+            "MASTER_PORT=99999 (environment): the port must be between 1 and 65535");
   EXPECT_EQ(error_of({}, with("MASTER_ADDR", "")), "MASTER_ADDR= (environment): the master's address is empty");
   EXPECT_EQ(error_of({}, with("LOCAL_RANK", "x")), "LOCAL_RANK=x (environment): the local rank must be an integer");
 

@@ -13,11 +13,11 @@
 // those still running after the grace period, and returns a failure naming that rank. A rank
 // whose launcher dies gets SIGTERM (Linux's parent-death signal).
 
+#include <sys/types.h>
 #include <torch/arg.h>
 
 #include <chrono>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include "e3/dist/world_options.h"
@@ -40,9 +40,9 @@ struct LaunchOptions {
 
 /// How one rank ended.
 struct RankExit {
-  int status = 0;              ///< the wait() status
-  bool terminated = false;     ///< stopped by the launcher after another rank failed
-  std::string description;     ///< "exited with status 0", "was killed by signal 9 (Killed)"
+  int status = 0;           ///< the wait() status
+  bool terminated = false;  ///< stopped by the launcher after another rank failed
+  std::string description;  ///< "exited with status 0", "was killed by signal 9 (Killed)"
 };
 
 struct LaunchResult {

@@ -19,12 +19,11 @@
 // the longest time one rank can spend between two collectives while the others wait (rank 0
 // writing a checkpoint, say).
 
+#include <memory>
+#include <string>
 #include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/csrc/distributed/c10d/Store.hpp>
 #include <torch/csrc/distributed/c10d/Work.hpp>
-
-#include <memory>
-#include <string>
 
 #include "e3/dist/distributed_error.h"
 #include "e3/dist/world_options.h"

@@ -11,6 +11,7 @@
 //   timeout      --dist-timeout SECONDS    (none; default 300 s)
 //   backend      --dist-backend NAME       (none; default gloo)
 //   interface    (none)                    GLOO_SOCKET_IFNAME (default: see network_interface)
+//   agent store  (none)                    TORCHELASTIC_USE_AGENT_STORE, TORCHELASTIC_RESTART_COUNT
 //
 // Neither a world size nor a rank anywhere means a single-process run. Anything given but
 // incomplete or inconsistent (a rank without a world size, a rank out of range, a world of
@@ -72,6 +73,12 @@ struct WorldOptions {
   /// The network interface gloo uses (GLOO_SOCKET_IFNAME, as in PyTorch); empty: the
   /// loopback device when the master is a loopback address, else this host name's address.
   TORCH_ARG(std::string, network_interface);
+  /// Whether the store at the master's address is hosted by a launcher (torchrun's agent,
+  /// TORCHELASTIC_USE_AGENT_STORE=True) rather than by rank 0; every rank is then its client.
+  TORCH_ARG(bool, agent_store) = false;
+  /// Which attempt of the run this is (TORCHELASTIC_RESTART_COUNT): the keys of each attempt
+  /// are kept apart in a store that outlives attempts.
+  TORCH_ARG(int, attempt) = 0;
 };
 
 /// The distributed run described by `arguments` and `environment` (arguments win); nullopt
