@@ -4,7 +4,7 @@
 // Started without RANK/WORLD_SIZE, it launches --ranks copies of itself (one thread each, as
 // `e3cpp train --nproc` does) and rank 0 prints:
 //  - a gloo allreduce of one flat buffer of the model's size, and the allreduce of the model's
-//    gradients (ProcessGroupDataParallel::sum_gradients: pack into buckets, allreduce, unpack):
+//    gradients (ProcessGroupDataParallel::sum_gradients: the buckets the gradients live in):
 //    median wall time and the process CPU time they take (which includes gloo's thread, and
 //    tells whether the communication is work for the same cores the ranks compute on);
 //  - training steps of the preset's batch split over the ranks, without and with the allreduce
@@ -129,6 +129,7 @@ int run_rank(const Options& options, const e3::dist::WorldOptions& world) {
   // Median wall and process CPU time of `communicate`, all ranks starting together.
   auto time = [&](const char* what, const std::function<void()>& communicate) {
     std::vector<double> wall, cpu;
+    communicate();  // warm-up
     for (int s = 0; s < options.steps; ++s) {
       data_parallel.barrier();
       const double cpu_start = process_cpu_seconds();
@@ -145,7 +146,7 @@ int run_rank(const Options& options, const e3::dist::WorldOptions& world) {
     data_parallel.world().started();
     data_parallel.world().wait(data_parallel.world().process_group().allreduce(flat), "the allreduce");
   });
-  time("sum_gradients (pack, allreduce, unpack)", [&] { data_parallel.sum_gradients(); });
+  time("sum_gradients (buckets, in place)", [&] { data_parallel.sum_gradients(); });
 
   for (bool communicate : {false, true}) {
     std::vector<double> totals, communications;

@@ -26,28 +26,35 @@ GradientBuckets::GradientBuckets(std::vector<torch::Tensor> parameters, int64_t 
   for (auto& bucket : buckets_) {
     const auto& last = parameters_[bucket.members.back()];
     bucket.buffer = torch::empty({bucket.offsets.back() + last.numel()}, last.options().requires_grad(false));
+    for (size_t k = 0; k < bucket.members.size(); ++k) adopt(bucket, k);
   }
 }
 
-torch::Tensor& GradientBuckets::gather(size_t b) {
+void GradientBuckets::adopt(Bucket& bucket, size_t k) {
+  auto& parameter = parameters_[bucket.members[k]];
+  // An alias of the slice that autograd does not take for a view: the optimizer's zero_grad()
+  // detaches gradients in place, which a view does not allow.
+  auto alias = torch::empty({0}, bucket.buffer.options());
+  alias.set_(bucket.buffer.storage(), bucket.offsets[k], parameter.sizes(), c10::contiguous_strides(parameter.sizes()));
+  if (parameter.grad().defined()) {
+    alias.copy_(parameter.grad());
+  } else {
+    alias.zero_();
+  }
+  parameter.mutable_grad() = alias;
+}
+
+torch::Tensor& GradientBuckets::prepare(size_t b) {
   auto& bucket = buckets_[b];
   for (size_t k = 0; k < bucket.members.size(); ++k) {
-    const auto& parameter = parameters_[bucket.members[k]];
-    auto slice = bucket.buffer.narrow(0, bucket.offsets[k], parameter.numel()).view(parameter.sizes());
-    if (parameter.grad().defined()) slice.copy_(parameter.grad());
-    else slice.zero_();
+    const auto& grad = parameters_[bucket.members[k]].grad();
+    const auto* slice_start = static_cast<const char*>(bucket.buffer.data_ptr()) +
+                              bucket.offsets[k] * int64_t(bucket.buffer.element_size());
+    const bool aliased = grad.defined() && grad.data_ptr() == slice_start && grad.is_contiguous() &&
+                         grad.sizes() == parameters_[bucket.members[k]].sizes();
+    if (!aliased) adopt(bucket, k);
   }
   return bucket.buffer;
-}
-
-void GradientBuckets::scatter(size_t b) {
-  auto& bucket = buckets_[b];
-  for (size_t k = 0; k < bucket.members.size(); ++k) {
-    auto& parameter = parameters_[bucket.members[k]];
-    const auto slice = bucket.buffer.narrow(0, bucket.offsets[k], parameter.numel()).view(parameter.sizes());
-    if (parameter.grad().defined()) parameter.mutable_grad().copy_(slice);
-    else parameter.mutable_grad() = slice.clone();
-  }
 }
 
 }  // namespace e3::dist

@@ -37,16 +37,14 @@ void ProcessGroupDataParallel::broadcast(const std::vector<torch::Tensor>& tenso
 
 void ProcessGroupDataParallel::sum_gradients() {
   if (!buckets_) throw std::logic_error("ProcessGroupDataParallel::sum_gradients() before attach()");
+  // All buckets are started before waiting for the first: gloo's thread reduces them in order.
   std::vector<c10::intrusive_ptr<c10d::Work>> works;
   for (size_t b = 0; b < buckets_->size(); ++b) {
-    std::vector<torch::Tensor> buffer{buckets_->gather(b)};
+    std::vector<torch::Tensor> buffer{buckets_->prepare(b)};
     world_->started();
     works.push_back(world_->process_group().allreduce(buffer));
   }
-  for (size_t b = 0; b < buckets_->size(); ++b) {
-    world_->wait(works[b], "the allreduce of the gradients");
-    buckets_->scatter(b);
-  }
+  for (const auto& work : works) world_->wait(work, "the allreduce of the gradients");
 }
 
 void ProcessGroupDataParallel::sum(torch::Tensor& values) {

@@ -1,13 +1,13 @@
 #pragma once
 // The trainer's DataParallel (include/e3/train/data_parallel.h) on a c10d process group.
 //
-// Gradients: after backward, sum_gradients() packs the attached parameters' gradients into
-// buckets of bucket_megabytes (GradientBuckets), starts an allreduce (sum) per bucket as soon as
-// it is packed, so that packing the next overlaps the previous one's communication, then waits
-// for them in order and unpacks. Gloo's ring allreduce reduces every element on one rank and
-// sends that result to the others, so every rank gets the same bits; with identical parameters,
-// optimizer state and gradients, the optimizer step is then identical on every rank too (the
-// tests check it for two and three ranks).
+// Gradients: attach() makes every gradient a view of a bucket of bucket_megabytes
+// (GradientBuckets), so that backward writes the gradients straight into the buckets;
+// sum_gradients() starts an allreduce (sum) of every bucket, in place, and waits for them. In
+// gloo's ring allreduce each element is summed along one path and the sum passed on to the
+// other ranks, so every rank gets the same bits; with identical parameters, optimizer state and
+// gradients, the optimizer step is then identical on every rank too (the tests check it for two
+// and three ranks).
 //
 // Overlapping the allreduce with backward (starting buckets from gradient hooks while backward
 // still runs, as PyTorch's DDP does) is left out: it pays where communication waits on a
