@@ -43,7 +43,6 @@ struct Options {
   int ranks = 2;
   int steps = 10;
   double bucket_mb = 25.0;
-  bool overlap = false;
 };
 
 Options parse(int argc, char** argv) {
@@ -60,7 +59,6 @@ Options parse(int argc, char** argv) {
     else if (arg == "--ranks") options.ranks = std::stoi(value);
     else if (arg == "--steps") options.steps = std::stoi(value);
     else if (arg == "--bucket-mb") options.bucket_mb = std::stod(value);
-    else if (arg == "--overlap") options.overlap = value == "1";
     else {
       std::fprintf(stderr, "bench_allreduce: unknown argument %s\n", arg.c_str());
       std::exit(2);
@@ -78,7 +76,7 @@ double process_cpu_seconds() {
 int run_rank(const Options& options, const e3::dist::WorldOptions& world) {
   torch::set_num_threads(e3::dist::threads_from_environment(e3::dist::current_environment()).value_or(1));
   e3::dist::ProcessGroupDataParallel data_parallel(e3::dist::World::connect(world),
-                                                   e3::dist::DataParallelOptions().bucket_megabytes(options.bucket_mb).overlap(options.overlap));
+                                                   e3::dist::DataParallelOptions().bucket_megabytes(options.bucket_mb));
   const bool main = data_parallel.is_main();
 
   const auto dataset = e3::data::Dataset::read(options.data);
@@ -101,9 +99,9 @@ int run_rank(const Options& options, const e3::dist::WorldOptions& world) {
   int64_t parameters = 0;
   for (const auto& p : model->parameters()) parameters += p.numel();
   if (main) {
-    std::printf("%s: %lld parameters (%.1f MB of float32 gradients); %d ranks x %d thread; buckets of %.0f MB%s\n",
+    std::printf("%s: %lld parameters (%.1f MB of float32 gradients); %d ranks x %d thread; buckets of %.0f MB\n",
                 options.preset.c_str(), (long long)parameters, double(parameters) * 4 / 1e6, data_parallel.world_size(),
-                torch::get_num_threads(), options.bucket_mb, options.overlap ? ", overlapped with backward" : "");
+                torch::get_num_threads(), options.bucket_mb);
   }
 
   // One step on this rank's shard of batch `b`; returns (compute seconds, communication seconds).
@@ -150,8 +148,7 @@ int run_rank(const Options& options, const e3::dist::WorldOptions& world) {
   });
   time("sum_gradients (buckets, in place)", [&] { data_parallel.sum_gradients(); });
 
-  // (With --overlap the hooks start allreduces in every backward: only steps with it exist.)
-  for (bool communicate : options.overlap ? std::vector<bool>{true} : std::vector<bool>{false, true}) {
+  for (bool communicate : {false, true}) {
     std::vector<double> totals, communications;
     data_parallel.barrier();
     for (int s = 0; s < options.steps; ++s) {

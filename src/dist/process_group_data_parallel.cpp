@@ -7,69 +7,11 @@
 
 namespace e3::dist {
 
-namespace {
-
-// Tells the DataParallel that a parameter's gradient has been accumulated.
-class GradientReady final : public torch::autograd::FunctionPostHook {
- public:
-  GradientReady(ProcessGroupDataParallel* owner, size_t parameter) : owner_(owner), parameter_(parameter) {}
-  torch::autograd::variable_list operator()(const torch::autograd::variable_list& outputs,
-                                            const torch::autograd::variable_list&) override {
-    owner_->gradient_ready(parameter_);
-    return outputs;
-  }
-
- private:
-  ProcessGroupDataParallel* owner_;
-  size_t parameter_;
-};
-
-}  // namespace
-
 ProcessGroupDataParallel::ProcessGroupDataParallel(std::shared_ptr<World> world, DataParallelOptions options)
     : world_(std::move(world)), options_(options) {}
 
-ProcessGroupDataParallel::~ProcessGroupDataParallel() { remove_hooks(); }
-
-void ProcessGroupDataParallel::remove_hooks() {
-  for (auto& [accumulator, key] : hooks_) accumulator->del_post_hook(key);
-  hooks_.clear();
-}
-
 void ProcessGroupDataParallel::attach(const std::vector<torch::Tensor>& parameters) {
-  remove_hooks();
-  // In reverse: the order in which backward produces the gradients, so that the first bucket
-  // is complete first.
-  buckets_.emplace(std::vector<torch::Tensor>(parameters.rbegin(), parameters.rend()),
-                   static_cast<int64_t>(options_.bucket_megabytes() * 1024 * 1024));
-  bucket_of_.assign(parameters.size(), 0);
-  for (size_t b = 0; b < buckets_->size(); ++b) {
-    for (size_t member : buckets_->members(b)) bucket_of_[member] = b;
-  }
-  pending_.clear();
-  for (size_t b = 0; b < buckets_->size(); ++b) pending_.push_back(buckets_->members(b).size());
-  ready_.assign(parameters.size(), false);
-  if (!options_.overlap()) return;
-  for (size_t i = 0; i < buckets_->parameters().size(); ++i) {
-    auto accumulator = torch::autograd::impl::grad_accumulator(buckets_->parameters()[i]);
-    const auto key = accumulator->add_post_hook(std::make_unique<GradientReady>(this, i));
-    hooks_.emplace_back(std::move(accumulator), key);
-  }
-}
-
-void ProcessGroupDataParallel::start_bucket() {
-  std::vector<torch::Tensor> buffer{buckets_->prepare(works_.size())};
-  world_->started();
-  works_.push_back(world_->process_group().allreduce(buffer));
-}
-
-void ProcessGroupDataParallel::gradient_ready(size_t parameter) {
-  if (ready_[parameter]) {
-    throw std::logic_error("ProcessGroupDataParallel: a gradient was accumulated twice before sum_gradients()");
-  }
-  ready_[parameter] = true;
-  --pending_[bucket_of_[parameter]];
-  while (works_.size() < buckets_->size() && pending_[works_.size()] == 0) start_bucket();
+  buckets_.emplace(parameters, static_cast<int64_t>(options_.bucket_megabytes() * 1024 * 1024));
 }
 
 void ProcessGroupDataParallel::broadcast(const std::vector<torch::Tensor>& tensors) {
@@ -95,12 +37,13 @@ void ProcessGroupDataParallel::broadcast(const std::vector<torch::Tensor>& tenso
 
 void ProcessGroupDataParallel::sum_gradients() {
   if (!buckets_) throw std::logic_error("ProcessGroupDataParallel::sum_gradients() before attach()");
-  // The buckets not started during backward (all, without overlap), in order; then wait for all.
-  while (works_.size() < buckets_->size()) start_bucket();
-  auto works = std::move(works_);
-  works_.clear();
-  for (size_t b = 0; b < buckets_->size(); ++b) pending_[b] = buckets_->members(b).size();
-  ready_.assign(ready_.size(), false);
+  // All buckets are started before waiting for the first: gloo's thread reduces them in order.
+  std::vector<c10::intrusive_ptr<c10d::Work>> works;
+  for (size_t b = 0; b < buckets_->size(); ++b) {
+    std::vector<torch::Tensor> buffer{buckets_->prepare(b)};
+    world_->started();
+    works.push_back(world_->process_group().allreduce(buffer));
+  }
   for (const auto& work : works) world_->wait(work, "the allreduce of the gradients");
 }
 

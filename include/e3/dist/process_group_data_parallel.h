@@ -18,7 +18,6 @@
 // more; overlap could hide at most the ~20 ms the rank waits, about 3 % of a step.
 
 #include <torch/arg.h>
-#include <torch/csrc/autograd/function.h>
 
 #include <memory>
 #include <optional>
@@ -33,9 +32,6 @@ struct DataParallelOptions {
   /// The size of a gradient bucket: large enough that a step is a few collectives, small enough
   /// that packing one overlaps the allreduce of the previous (PyTorch's DDP uses 25 MB too).
   TORCH_ARG(double, bucket_megabytes) = 25.0;
-  /// Start each bucket's allreduce during backward, as soon as all its gradients are
-  /// accumulated (a hook after each parameter's gradient accumulation), instead of after it.
-  TORCH_ARG(bool, overlap) = false;
 };
 
 class ProcessGroupDataParallel final : public train::DataParallel {
@@ -53,25 +49,10 @@ class ProcessGroupDataParallel final : public train::DataParallel {
 
   World& world() { return *world_; }
 
-  ~ProcessGroupDataParallel() override;
-
-  /// Called (by the hooks of overlap()) when the gradient of attached parameter `parameter` is
-  /// accumulated in this step's backward.
-  void gradient_ready(size_t parameter);
-
  private:
-  void start_bucket();
-  void remove_hooks();
-
   std::shared_ptr<World> world_;
   DataParallelOptions options_;
   std::optional<GradientBuckets> buckets_;
-  // The step's state: gradients not yet accumulated per bucket, buckets started (in order).
-  std::vector<size_t> bucket_of_, pending_;
-  std::vector<bool> ready_;
-  std::vector<c10::intrusive_ptr<c10d::Work>> works_;
-  // The gradient accumulators the hooks are on (kept alive, or autograd makes new ones).
-  std::vector<std::pair<std::shared_ptr<torch::autograd::Node>, uintptr_t>> hooks_;
 };
 
 /// The DataParallel of a run: SingleProcess without `options` or for a world of one, else a
