@@ -1,7 +1,7 @@
 #pragma once
 // The trainer's DataParallel (include/e3/train/data_parallel.h) on a c10d process group.
 //
-// Gradients: attach() makes every gradient a view of a bucket of bucket_megabytes
+// Gradients: attach() makes every gradient an alias of a slice of a bucket of bucket_megabytes
 // (GradientBuckets), so that backward writes the gradients straight into the buckets;
 // sum_gradients() starts an allreduce (sum) of every bucket, in place, and waits for them. In
 // gloo's ring allreduce each element is summed along one path and the sum passed on to the
@@ -15,8 +15,9 @@
 // from backward. Measured on the project's 2-core machine (bench_allreduce, L1Net, 2 ranks x 1
 // thread, buckets of 5 MB, three interleaved runs of 10 steps): 762, 719, 752 ms per step
 // without overlap, 834, 728, 845 ms with it; the gradient allreduce itself takes 35-45 ms.
-// (The experiment is commit 92e0ad4 of the dist branch.) Overlap pays where communication
-// waits on a network while cores are free: a multi-machine run would be the case to measure.
+// (The experiment: commit 92e0ad4, "Experiment: overlap the gradient allreduce with backward".)
+// Overlap pays where communication waits on a network while cores are free: a multi-machine
+// run would be the case to measure.
 
 #include <torch/arg.h>
 
