@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache git
   libtorch-dev              # LibTorch 1.13.1 (CPU), found by find_package(Torch)
+  libgloo-dev               # the gloo headers c10d's ProcessGroupGloo.hpp includes (distributed training)
   libopenblas0-openmp       # fast BLAS for LibTorch's GEMMs (else the reference BLAS, ~10x slower)
   libopenblas-openmp-dev libblas-dev  # <cblas.h> and libblas.so for the fused kernels' float64 GEMMs
   libdnnl-dev               # oneDNN's sgemm for the fused kernels' float32 GEMMs (LibTorch links it too)

@@ -14,7 +14,7 @@ LossKind loss_kind_from_string(const std::string& name) {
 }
 
 torch::Tensor normalized_loss(const torch::Tensor& predictions, const torch::Tensor& targets, const torch::Tensor& mask,
-                              const torch::Tensor& sigma, const LossOptions& options) {
+                              const torch::Tensor& sigma, const LossOptions& options, const torch::Tensor& counts) {
   if (predictions.dim() != 2 || targets.sizes() != predictions.sizes() || mask.sizes() != predictions.sizes() ||
       sigma.dim() != 1 || sigma.size(0) != predictions.size(1)) {
     throw std::invalid_argument("normalized_loss: predictions, targets and mask must be [M, T] and sigma [T]");
@@ -30,8 +30,8 @@ torch::Tensor normalized_loss(const torch::Tensor& predictions, const torch::Ten
       per_molecule = torch::huber_loss(error, torch::zeros_like(error), at::Reduction::None, options.huber_delta());
       break;
   }
-  const auto counts = present.sum(0);
-  return ((per_molecule * present).sum(0) / counts.clamp_min(1.0)).sum();
+  const auto denominators = counts.defined() ? counts : present.sum(0);
+  return ((per_molecule * present).sum(0) / denominators.clamp_min(1.0)).sum();
 }
 
 }  // namespace e3::train

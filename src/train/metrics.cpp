@@ -2,23 +2,35 @@
 
 #include <cmath>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
 namespace e3::train {
 
+void ErrorSums::add(double prediction, double target) {
+  const double error = prediction - target;
+  absolute += std::abs(error);
+  squared += error * error;
+  ++count;
+}
+
+ErrorMetrics ErrorSums::metrics() const {
+  if (count == 0) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    return {nan, nan, 0};
+  }
+  const auto n = static_cast<double>(count);
+  return {absolute / n, std::sqrt(squared / n), count};
+}
+
 ErrorMetrics error_metrics(const std::vector<double>& predictions, const std::vector<double>& targets) {
   if (predictions.empty() || predictions.size() != targets.size()) {
     throw std::invalid_argument("error_metrics: predictions and targets must be non-empty and of equal length");
   }
-  double absolute = 0.0, squared = 0.0;
-  for (size_t i = 0; i < predictions.size(); ++i) {
-    const double error = predictions[i] - targets[i];
-    absolute += std::abs(error);
-    squared += error * error;
-  }
-  const auto n = static_cast<double>(predictions.size());
-  return {absolute / n, std::sqrt(squared / n), static_cast<int64_t>(predictions.size())};
+  ErrorSums sums;
+  for (size_t i = 0; i < predictions.size(); ++i) sums.add(predictions[i], targets[i]);
+  return sums.metrics();
 }
 
 std::string metrics_csv(const std::vector<ValidationRecord>& history, const std::vector<std::string>& target_names) {

@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <limits>
 
 #include "e3/data/batch.h"
 #include "e3/data/elements.h"
@@ -49,25 +48,24 @@ std::vector<std::vector<double>> predict(models::MoleculeNet& model, const data:
   return predictions;
 }
 
+std::vector<ErrorSums> target_error_sums(const std::vector<std::vector<double>>& predictions,
+                                         const data::Dataset& dataset, const std::vector<size_t>& indices,
+                                         const std::vector<data::Target>& targets) {
+  std::vector<ErrorSums> sums(targets.size());
+  for (size_t t = 0; t < targets.size(); ++t) {
+    for (size_t i = 0; i < indices.size(); ++i) {
+      const auto& molecule = dataset[indices[i]];
+      if (molecule.has(targets[t])) sums[t].add(predictions.at(t).at(i), molecule.target(targets[t]));
+    }
+  }
+  return sums;
+}
+
 std::vector<ErrorMetrics> target_errors(const std::vector<std::vector<double>>& predictions,
                                         const data::Dataset& dataset, const std::vector<size_t>& indices,
                                         const std::vector<data::Target>& targets) {
   std::vector<ErrorMetrics> errors;
-  for (size_t t = 0; t < targets.size(); ++t) {
-    std::vector<double> predicted, actual;
-    for (size_t i = 0; i < indices.size(); ++i) {
-      const auto& molecule = dataset[indices[i]];
-      if (!molecule.has(targets[t])) continue;
-      predicted.push_back(predictions.at(t).at(i));
-      actual.push_back(molecule.target(targets[t]));
-    }
-    if (predicted.empty()) {
-      const double nan = std::numeric_limits<double>::quiet_NaN();
-      errors.push_back({nan, nan, 0});
-    } else {
-      errors.push_back(error_metrics(predicted, actual));
-    }
-  }
+  for (const auto& sums : target_error_sums(predictions, dataset, indices, targets)) errors.push_back(sums.metrics());
   return errors;
 }
 

@@ -91,7 +91,7 @@ ScheduleOptions schedule_options(const TrainConfig& config, const data::Split& s
 }  // namespace
 
 Trainer::Trainer(RunDirectory directory, TrainConfig config, data::Dataset dataset, data::Split split,
-                 models::MoleculeNet model)
+                 models::MoleculeNet model, std::shared_ptr<DataParallel> parallel)
     : directory_(std::move(directory)),
       config_(std::move(config)),
       dataset_(std::move(dataset)),
@@ -105,15 +105,26 @@ Trainer::Trainer(RunDirectory directory, TrainConfig config, data::Dataset datas
                 .kind(loss_kind_from_string(config_.string("loss")))
                 .huber_delta(config_.number("huber_delta"))),
       interval_(parse_validation_interval(config_.string("validate_every"))),
-      schedule_(std::make_unique<LearningRateSchedule>(schedule_options(config_, split_))) {
+      schedule_(std::make_unique<LearningRateSchedule>(schedule_options(config_, split_))),
+      parallel_(parallel ? std::move(parallel) : std::make_shared<SingleProcess>()) {
   if (config_.number("ema_decay") > 0.0) {
     average_ = std::make_unique<WeightAverage>(parameters_, config_.number("ema_decay"));
   }
+  parallel_->attach(parameters_);
 }
 
-Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ostream& log) {
+void Trainer::synchronize_ranks() {
+  std::vector<torch::Tensor> tensors = parameters_;
+  for (const auto& buffer : model_->buffers()) tensors.push_back(buffer);
+  if (average_) tensors.insert(tensors.end(), average_->values().begin(), average_->values().end());
+  parallel_->broadcast(tensors);
+}
+
+Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ostream& log,
+                       std::shared_ptr<DataParallel> parallel) {
   config.validate();
-  auto directory = RunDirectory::create(run_path);
+  const bool main = !parallel || parallel->is_main();
+  auto directory = main ? RunDirectory::create(run_path) : RunDirectory::named(run_path);
   const std::string& data_path = config.string("data");
   log << "reading " << data_path << std::endl;
   auto dataset = data::Dataset::read(data_path);
@@ -168,10 +179,14 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
     initialization = "initialization calibrated on " + std::to_string(calibration.num_molecules()) + " training molecules";
   }
 
-  config.save(directory.config());
-  data::write_split(directory.split(), split, dataset);
-  Trainer trainer(std::move(directory), std::move(config), std::move(dataset), std::move(split), std::move(model));
+  if (main) {
+    config.save(directory.config());
+    data::write_split(directory.split(), split, dataset);
+  }
+  Trainer trainer(std::move(directory), std::move(config), std::move(dataset), std::move(split), std::move(model),
+                  std::move(parallel));
   trainer.state_.score_scales = score_scales;
+  trainer.synchronize_ranks();
   trainer.save_last();
 
   int64_t parameters = 0;
@@ -185,7 +200,11 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
       << (c.string("model") == "lnet" ? " layers, " : " featurization layers, ") << trainer.targets_.size()
       << (trainer.targets_.size() == 1 ? " output, " : " outputs, ") << parameters << " parameters, "
       << std::setprecision(4) << c.number("avg_num_neighbors") << " neighbours per atom within " << cutoff << " A, "
-      << initialization << std::endl;
+      << initialization;
+  if (trainer.parallel_->world_size() > 1) {
+    log << "; " << trainer.parallel_->world_size() << " processes, each on its share of every batch";
+  }
+  log << std::endl;
   return trainer;
 }
 
@@ -195,7 +214,8 @@ const std::vector<std::string>& Trainer::resumable_keys() {
 }
 
 Trainer Trainer::resume(const std::string& run_path,
-                        const std::vector<std::pair<std::string, std::string>>& overrides, std::ostream& log) {
+                        const std::vector<std::pair<std::string, std::string>>& overrides, std::ostream& log,
+                        std::shared_ptr<DataParallel> parallel) {
   auto directory = RunDirectory::open(run_path);
   auto config = TrainConfig::from_file(directory.config());
   const auto& allowed = resumable_keys();
@@ -213,10 +233,12 @@ Trainer Trainer::resume(const std::string& run_path,
   models::MoleculeNet model(model_options(config, config.number("avg_num_neighbors")));
   model->to(config_dtype(config));
   check_data(model, dataset, split, config_targets(config), config.string("data"));
-  if (!overrides.empty()) config.save(directory.config());
-  Trainer trainer(std::move(directory), std::move(config), std::move(dataset), std::move(split), std::move(model));
+  if (!overrides.empty() && (!parallel || parallel->is_main())) config.save(directory.config());
+  Trainer trainer(std::move(directory), std::move(config), std::move(dataset), std::move(split), std::move(model),
+                  std::move(parallel));
   load_checkpoint(trainer.directory_.last_checkpoint(), *trainer.model_, trainer.optimizer_.get(), &trainer.state_,
                   trainer.average_.get());
+  trainer.synchronize_ranks();
   trainer.schedule_ = std::make_unique<LearningRateSchedule>(schedule_options(trainer.config_, trainer.split_),
                                                              trainer.state_.plateau);
   log << "resuming " << run_path << " at epoch " << trainer.state_.epoch + 1 << ", batch " << trainer.state_.batch
@@ -225,21 +247,34 @@ Trainer Trainer::resume(const std::string& run_path,
 }
 
 double Trainer::step(const std::vector<size_t>& indices) {
-  const auto batch = data::collate(dataset_, indices, model_->cutoff(), dtype_);
-  model_->train();
-  optimizer_->zero_grad();
-  const auto prediction = model_->forward(point_clouds(batch), batch.atomic_numbers);
+  // This rank's shard of the batch; its part of the loss is divided by the whole batch's count
+  // of each target, so that the ranks' parts, and their gradients, add up to the batch's.
+  const auto shard = shard_of(indices, parallel_->rank(), parallel_->world_size());
   std::vector<int64_t> columns;
-  std::vector<double> sigma;
+  std::vector<double> sigma, counts;
   for (size_t h = 0; h < targets_.size(); ++h) {
     columns.push_back(static_cast<int64_t>(data::target_index(targets_[h])));
     sigma.push_back(model_->head(static_cast<int64_t>(h))->readout->std());
+    counts.push_back(double(std::count_if(indices.begin(), indices.end(),
+                                          [&](size_t index) { return dataset_[index].has(targets_[h]); })));
   }
-  const auto column_index = torch::tensor(columns, torch::kLong);
-  const auto loss = normalized_loss(prediction, batch.targets.index_select(1, column_index),
-                                    batch.target_mask.index_select(1, column_index),
-                                    torch::tensor(sigma, torch::kDouble), loss_);
-  const double value = loss.item<double>();
+  model_->train();
+  optimizer_->zero_grad();
+  double local = 0.0;
+  if (!shard.empty()) {
+    const auto batch = data::collate(dataset_, shard, model_->cutoff(), dtype_);
+    const auto prediction = model_->forward(point_clouds(batch), batch.atomic_numbers);
+    const auto column_index = torch::tensor(columns, torch::kLong);
+    const auto loss = normalized_loss(prediction, batch.targets.index_select(1, column_index),
+                                      batch.target_mask.index_select(1, column_index),
+                                      torch::tensor(sigma, torch::kDouble), loss_, torch::tensor(counts, torch::kDouble));
+    local = loss.item<double>();
+    if (std::isfinite(local)) loss.backward();
+  }
+  parallel_->sum_gradients();
+  auto total = torch::tensor({local}, torch::kDouble);
+  parallel_->sum(total);
+  const double value = total.item<double>();
   if (!std::isfinite(value)) {
     std::string ids;
     for (size_t index : indices) ids += (ids.empty() ? "" : " ") + dataset_[index].id;
@@ -247,7 +282,6 @@ double Trainer::step(const std::vector<size_t>& indices) {
                         std::to_string(state_.batch + 1) + ": the loss is " + std::to_string(value) +
                         " (molecules " + ids + "); the last checkpoint is intact: lower learning_rate and resume");
   }
-  loss.backward();
   if (config_.number("clip_grad_norm") > 0.0) torch::nn::utils::clip_grad_norm_(parameters_, config_.number("clip_grad_norm"));
   const double rate = schedule_->rate(state_.step);
   for (auto& group : optimizer_->param_groups()) group.options().set_lr(rate);
@@ -256,11 +290,12 @@ double Trainer::step(const std::vector<size_t>& indices) {
   return value;
 }
 
-bool Trainer::validation_due() const {
+bool Trainer::validation_due() {
   switch (interval_.unit) {
     case ValidationInterval::Unit::epoch: return false;  // at the end of the epoch
     case ValidationInterval::Unit::steps: return double(state_.interval_steps) >= interval_.every;
-    case ValidationInterval::Unit::minutes: return state_.interval_seconds >= interval_.every * 60.0;
+    // Each rank has its own clock: they validate when any of them is due.
+    case ValidationInterval::Unit::minutes: return parallel_->any(state_.interval_seconds >= interval_.every * 60.0);
   }
   return false;
 }
@@ -284,9 +319,10 @@ Trainer::Outcome Trainer::run(Progress& progress, const std::atomic<bool>* stop,
       if (stop && stop->load()) early = Outcome::interrupted;
       if (time_limit > 0.0 && seconds_since(start) >= time_limit) early = Outcome::time_limit;
       if (max_steps >= 0 && steps >= max_steps) early = Outcome::step_limit;
-      if (early != Outcome::finished) {
+      // The ranks stop together, at the step where the first of them has a reason to.
+      if (parallel_->any(early != Outcome::finished)) {
         save_last();
-        return early;
+        return early != Outcome::finished ? early : Outcome::interrupted;
       }
       const auto& indices = batches[static_cast<size_t>(state_.batch)];
       const auto step_start = Clock::now();
@@ -304,7 +340,7 @@ Trainer::Outcome Trainer::run(Progress& progress, const std::atomic<bool>* stop,
       progress.batch_done(state_.batch, double(state_.interval_molecules) / state_.interval_seconds,
                           state_.interval_loss_sum / double(state_.interval_steps));
       const bool last_step = state_.epoch + 1 == epochs && state_.batch == num_batches;
-      if (validation_due() && !last_step) {
+      if (!last_step && validation_due()) {
         const auto outcome = validate(progress, num_batches);
         last_save = Clock::now();
         if (outcome != Outcome::finished) return outcome;
@@ -329,15 +365,28 @@ Trainer::Outcome Trainer::run(Progress& progress, const std::atomic<bool>* stop,
 
 Trainer::Outcome Trainer::validate(Progress& progress, int64_t batches_per_epoch) {
   if (average_) average_->swap(parameters_);
-  const auto predictions = predict(model_, dataset_, split_.val, config_.integer("eval_batch_size"), dtype_);
+  // Each rank validates its shard; the sums of the errors add up to those of the whole split.
+  const auto shard = shard_of(split_.val, parallel_->rank(), parallel_->world_size());
+  const auto predictions = predict(model_, dataset_, shard, config_.integer("eval_batch_size"), dtype_);
+  auto sums = target_error_sums(predictions, dataset_, shard, targets_);
+  auto totals = torch::zeros({static_cast<int64_t>(sums.size()), 3}, torch::kDouble);
+  for (size_t t = 0; t < sums.size(); ++t) {
+    totals[t][0] = sums[t].absolute;
+    totals[t][1] = sums[t].squared;
+    totals[t][2] = double(sums[t].count);
+  }
+  parallel_->sum(totals);
   ValidationRecord record;
-  record.targets = target_errors(predictions, dataset_, split_.val, targets_);
+  for (size_t t = 0; t < sums.size(); ++t) {
+    const ErrorSums total{totals[t][0].item<double>(), totals[t][1].item<double>(), totals[t][2].item<int64_t>()};
+    record.targets.push_back(total.metrics());
+  }
   for (size_t h = 0; h < targets_.size(); ++h) {
     record.score += record.targets[h].mae / state_.score_scales.at(h);
   }
   record.score /= double(targets_.size());
   const bool best = record.score < state_.best_score;
-  if (best) save_checkpoint(directory_.best_checkpoint(), *model_, nullptr, nullptr);
+  if (best && parallel_->is_main()) save_checkpoint(directory_.best_checkpoint(), *model_, nullptr, nullptr);
   if (average_) average_->swap(parameters_);
 
   record.epoch = double(state_.epoch) + double(state_.batch) / double(std::max<int64_t>(1, batches_per_epoch));
@@ -361,17 +410,19 @@ Trainer::Outcome Trainer::validate(Progress& progress, int64_t batches_per_epoch
   } else {
     ++state_.validations_since_best;
   }
-  const bool reduced = schedule_->observe(record.score);
+  const bool rate_reduced = schedule_->observe(record.score);
   state_.plateau = schedule_->state();
   const int64_t patience = config_.integer("patience");
   state_.stopped_early = patience > 0 && state_.validations_since_best >= patience;
 
   save_last();
-  std::vector<std::string> names;
-  for (auto target : targets_) names.push_back(data::target_name(target));
-  data::write_file_atomically(directory_.metrics(), metrics_csv(state_.history, names));
-  data::write_file_atomically(directory_.learning_curve(),
-                              learning_curve_svg(state_.history, targets_, state_.score_scales));
+  if (parallel_->is_main()) {
+    std::vector<std::string> names;
+    for (auto target : targets_) names.push_back(data::target_name(target));
+    data::write_file_atomically(directory_.metrics(), metrics_csv(state_.history, names));
+    data::write_file_atomically(directory_.learning_curve(),
+                                learning_curve_svg(state_.history, targets_, state_.score_scales));
+  }
 
   std::ostringstream line;
   const bool whole_epoch = interval_.unit == ValidationInterval::Unit::epoch;
@@ -389,7 +440,7 @@ Trainer::Outcome Trainer::validate(Progress& progress, int64_t batches_per_epoch
   }
   line << "  lr " << std::setprecision(3) << record.learning_rate << std::fixed << std::setprecision(1) << "  "
        << record.seconds << " s, " << record.molecules_per_second << " mol/s" << (best ? "  *best" : "")
-       << (reduced ? "  (learning rate reduced)" : "");
+       << (rate_reduced ? "  (learning rate reduced)" : "");
   progress.line(line.str());
   if (state_.stopped_early) {
     progress.line("early stopping: " + std::to_string(patience) + " validations without improvement");
@@ -400,6 +451,7 @@ Trainer::Outcome Trainer::validate(Progress& progress, int64_t batches_per_epoch
 }
 
 void Trainer::save_last() const {
+  if (!parallel_->is_main()) return;
   save_checkpoint(directory_.last_checkpoint(), *model_, optimizer_.get(), &state_, average_.get());
 }
 

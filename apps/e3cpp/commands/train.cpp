@@ -12,6 +12,9 @@
 #include "args.h"
 #include "commands.h"
 #include "e3/data/targets.h"
+#include "e3/dist/launcher.h"
+#include "e3/dist/process_group_data_parallel.h"
+#include "e3/dist/world_options.h"
 #include "e3/train/config.h"
 #include "e3/train/trainer.h"
 #include "threads_option.h"
@@ -59,7 +62,13 @@ ArgParser make_parser() {
   parser.option("config", "FILE", "a JSON configuration, e.g. configs/l1net.json (Table 3.1), configs/arandnet.json")
       .option("out", "RUN", "directory of the new run")
       .option("resume", "RUN", "continue the run in RUN (only --epochs, --max-minutes, --checkpoint-minutes, --data)")
-      .option("target", "NAME", "another name of --targets");
+      .option("target", "NAME", "another name of --targets")
+      .option("nproc", "N", "train with N processes on this machine (one thread each unless --threads)")
+      .option("world-size", "N", "the number of processes of a run started by hand or by a scheduler")
+      .option("rank", "R", "this process' rank in such a run (rank 0 writes the run)")
+      .option("master", "HOST:PORT", "rank 0's address, which every rank must reach")
+      .option("dist-timeout", "SECONDS", "how long joining, a step's communication or a silent rank may take (300)")
+      .option("dist-backend", "NAME", "the collective backend: gloo (CPU; nccl needs a CUDA build)");
   add_threads_option(parser);
   for (const auto& key : train::config_keys()) {
     parser.option(flag_name(key.name), metavar(key.type),
@@ -67,7 +76,10 @@ ArgParser make_parser() {
   }
   parser.epilog(
       "Every key of a configuration file can be given as a flag; precedence: defaults < --config < flags.\n"
-      "Ctrl-C stops after the current batch and saves; `e3cpp train --resume RUN` continues exactly.");
+      "Ctrl-C stops after the current batch and saves; `e3cpp train --resume RUN` continues exactly.\n"
+      "Several processes train one model on their shares of every batch (gradients summed over them): --nproc N\n"
+      "on one machine, or --world-size/--rank/--master (or torchrun's WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT)\n"
+      "for processes started on several machines.");
   return parser;
 }
 
@@ -80,20 +92,76 @@ std::vector<std::pair<std::string, std::string>> key_flags(const ParsedArgs& par
   return flags;
 }
 
+// `e3cpp train ... --nproc N`: starts N ranks of the same command without --nproc, supervises
+// them and exits with the status of the first that fails.
+int launch_ranks(const Arguments& args, const ParsedArgs& parsed) {
+  for (const char* option : {"world-size", "rank", "master"}) {
+    if (parsed.given(option)) throw UsageError(std::string("--nproc starts the processes itself; --") + option + " is for ranks started by hand");
+  }
+  const long long nproc = parsed.integer("nproc");
+  if (nproc < 1) throw UsageError("--nproc must be at least 1");
+  std::vector<std::string> arguments{"train"};
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--nproc") {
+      ++i;
+    } else if (args[i].rfind("--nproc=", 0) != 0) {
+      arguments.push_back(args[i]);
+    }
+  }
+  const auto threads = parsed.given("threads") ? static_cast<int>(parsed.integer("threads")) : 1;
+  if (threads < 1) throw UsageError("--threads must be at least 1");
+  const auto result =
+      dist::launch(dist::LaunchOptions(static_cast<int>(nproc)).threads_per_rank(threads), arguments,
+                   dist::current_environment());
+  if (!result.message.empty()) std::cerr << "e3cpp train: " << result.message << std::endl;
+  return result.exit_code;
+}
+
+// The processes this one trains with: from --world-size, --rank, --master or torchrun's
+// environment; this process alone when none is given.
+std::shared_ptr<train::DataParallel> data_parallel(const ParsedArgs& parsed) {
+  dist::WorldArguments arguments;
+  auto given = [&](const char* name) {
+    return parsed.given(name) ? std::optional<std::string>(parsed.value(name)) : std::nullopt;
+  };
+  arguments.world_size = given("world-size");
+  arguments.rank = given("rank");
+  arguments.master = given("master");
+  arguments.timeout = given("dist-timeout");
+  arguments.backend = given("dist-backend");
+  const auto environment = dist::current_environment();
+  std::optional<dist::WorldOptions> world;
+  try {
+    world = dist::world_options(arguments, environment);
+    // A launcher (--nproc, torchrun) passes each rank its thread count; --threads wins.
+    if (!parsed.given("threads")) {
+      if (const auto threads = dist::threads_from_environment(environment)) torch::set_num_threads(*threads);
+    }
+  } catch (const dist::OptionError& error) {
+    throw UsageError(error.what());
+  }
+  return dist::make_data_parallel(world);
+}
+
 }  // namespace
 
 int run_train(const Arguments& args) {
   const ArgParser parser = make_parser();
   const auto parsed = parser.parse(args);
+  if (parsed.given("nproc")) return launch_ranks(args, parsed);
   apply_threads_option(parsed);
   const auto flags = key_flags(parsed);
+  const auto parallel = data_parallel(parsed);
+  // Rank 0 alone speaks for the run.
+  std::ostream silent(nullptr);
+  std::ostream& out = parallel->is_main() ? std::cout : silent;
 
   std::optional<train::Trainer> trainer;
   if (parsed.given("resume")) {
     if (parsed.given("out") || parsed.given("config")) {
       throw UsageError("--resume continues a run with its own configuration; --out and --config do not apply");
     }
-    trainer.emplace(train::Trainer::resume(parsed.value("resume"), flags, std::cout));
+    trainer.emplace(train::Trainer::resume(parsed.value("resume"), flags, out, parallel));
   } else {
     if (!parsed.given("out")) throw UsageError("give --out RUN for a new run (or --resume RUN to continue one)");
     auto config = parsed.given("config") ? train::TrainConfig::from_file(parsed.value("config")) : train::TrainConfig();
@@ -104,12 +172,12 @@ int run_train(const Arguments& args) {
         throw UsageError(error.what());
       }
     }
-    trainer.emplace(train::Trainer::start(std::move(config), parsed.value("out"), std::cout));
+    trainer.emplace(train::Trainer::start(std::move(config), parsed.value("out"), out, parallel));
   }
 
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  train::Progress progress(std::cout, train::Progress::stdout_is_terminal());
+  train::Progress progress(out, parallel->is_main() && train::Progress::stdout_is_terminal());
   const auto outcome = trainer->run(progress, &stop_requested);
   const auto& state = trainer->state();
   const std::string& run = trainer->directory().path();
@@ -132,14 +200,14 @@ int run_train(const Arguments& args) {
   switch (outcome) {
     case Outcome::finished:
     case Outcome::early_stopped:
-      std::cout << (outcome == Outcome::finished ? "finished " : "stopped early after ") << state.epoch << " epochs; "
+      out << (outcome == Outcome::finished ? "finished " : "stopped early after ") << state.epoch << " epochs; "
                 << best.str() << "; run in " << run << std::endl;
       return 0;
     case Outcome::time_limit:
     case Outcome::interrupted:
     case Outcome::step_limit:
     case Outcome::stopped_by_observer:
-      std::cout << (outcome == Outcome::interrupted ? "interrupted" : "time limit reached") << " at epoch "
+      out << (outcome == Outcome::interrupted ? "interrupted" : "time limit reached") << " at epoch "
                 << state.epoch + 1 << ", batch " << state.batch << "; " << best.str()
                 << "; saved. Continue with: e3cpp train --resume " << run << std::endl;
       return outcome == Outcome::interrupted ? 130 : 0;

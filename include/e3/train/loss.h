@@ -31,8 +31,12 @@ struct LossOptions {
 
 /// The loss of a batch: `predictions` and `targets` [M, T] (float64), `mask` [M, T] (bool:
 /// molecule m has target t), `sigma` [T] (float64, > 0). A scalar; a target that no molecule
-/// of the batch has contributes 0.
+/// of the batch has contributes 0. `counts` [T] (float64), when given, replaces the number of
+/// molecules with each target that the target's term is divided by: a data-parallel rank
+/// computing its shard's part of a larger batch's loss passes that batch's counts, so that the
+/// ranks' parts add up to the batch's loss.
 torch::Tensor normalized_loss(const torch::Tensor& predictions, const torch::Tensor& targets, const torch::Tensor& mask,
-                              const torch::Tensor& sigma, const LossOptions& options);
+                              const torch::Tensor& sigma, const LossOptions& options,
+                              const torch::Tensor& counts = {});
 
 }  // namespace e3::train

@@ -14,6 +14,18 @@ struct ErrorMetrics {
   int64_t count = 0;
 };
 
+/// What MAE and RMSE are computed from: sums that add up over parts of a set of molecules
+/// (a data-parallel validation sums the parts of its ranks).
+struct ErrorSums {
+  double absolute = 0.0;  ///< sum of |prediction - target|
+  double squared = 0.0;   ///< sum of (prediction - target)^2
+  int64_t count = 0;
+
+  void add(double prediction, double target);
+  /// MAE and RMSE; both NaN when count is 0.
+  ErrorMetrics metrics() const;
+};
+
 /// MAE and RMSE of `predictions` against `targets` (same length, at least one).
 ErrorMetrics error_metrics(const std::vector<double>& predictions, const std::vector<double>& targets);
 

@@ -22,8 +22,14 @@ void require_known_elements(const models::MoleculeNet& model, const data::Datase
 std::vector<std::vector<double>> predict(models::MoleculeNet& model, const data::Dataset& dataset,
                                          const std::vector<size_t>& indices, int64_t batch_size, torch::Dtype dtype);
 
-/// MAE and RMSE of `predictions` (as predict() gives them) for each of `targets`, over the
-/// molecules of `indices` that have that target (count 0, mae and rmse NaN, when none has it).
+/// The error sums of `predictions` (as predict() gives them) for each of `targets`, over the
+/// molecules of `indices` that have that target.
+std::vector<ErrorSums> target_error_sums(const std::vector<std::vector<double>>& predictions,
+                                         const data::Dataset& dataset, const std::vector<size_t>& indices,
+                                         const std::vector<data::Target>& targets);
+
+/// MAE and RMSE of each target from target_error_sums() (count 0, mae and rmse NaN, when no
+/// molecule has the target).
 std::vector<ErrorMetrics> target_errors(const std::vector<std::vector<double>>& predictions,
                                         const data::Dataset& dataset, const std::vector<size_t>& indices,
                                         const std::vector<data::Target>& targets);

@@ -22,6 +22,9 @@ class RunDirectory {
   static RunDirectory create(const std::string& path);
   /// An existing run; std::runtime_error naming the path when it is not a run directory.
   static RunDirectory open(const std::string& path);
+  /// The run at `path` as a process that never writes it sees it (a data-parallel rank other
+  /// than 0, while rank 0 creates it): nothing is checked or created.
+  static RunDirectory named(const std::string& path) { return RunDirectory(path); }
 
   const std::string& path() const { return path_; }
   std::string config() const { return file("config.json"); }

@@ -14,6 +14,12 @@
 // order of an epoch depends only on (seed, epoch) and the kernels are deterministic for a
 // given thread count and CPU. A run killed outright loses at most checkpoint_minutes of
 // training.
+//
+// Data parallelism (train/data_parallel.h): given the processes that train the model together,
+// every rank builds the same model and takes its shard of every batch; the gradients are summed
+// over the ranks, so that a step is that of one process on the whole batch; validation is
+// split across the ranks and its sums reduced; rank 0 alone writes the run's files and logs.
+// The trainer knows nothing else of how many processes there are.
 
 #include <torch/optim/optimizer.h>
 
@@ -31,6 +37,7 @@
 #include "e3/models/molecule_net.h"
 #include "e3/train/checkpoint.h"
 #include "e3/train/config.h"
+#include "e3/train/data_parallel.h"
 #include "e3/train/loss.h"
 #include "e3/train/lr_schedule.h"
 #include "e3/train/progress.h"
@@ -60,14 +67,19 @@ class Trainer {
   /// element known, every target in training and validation molecules), measures the
   /// statistics of (2.59) and the neighbour count on the training split, builds the model
   /// (seeded) and writes config.json with every value resolved and a first last.pt. Messages
-  /// go to `log`.
-  static Trainer start(TrainConfig config, const std::string& run_path, std::ostream& log);
+  /// go to `log`. `parallel`: the ranks training together (nullptr: this process alone); every
+  /// rank calls start() with the same configuration, rank 0 creates the run.
+  static Trainer start(TrainConfig config, const std::string& run_path, std::ostream& log,
+                       std::shared_ptr<DataParallel> parallel = nullptr);
 
   /// The run in `run_path`, from its last.pt, with the same checks of the data as start().
   /// `overrides` (key, value as text) may change only resumable_keys(); ConfigError for any
-  /// other key.
+  /// other key. With `parallel`, every rank reads the run (it must see the run directory) and
+  /// rank 0's weights and average are broadcast; a world of another size than before continues
+  /// with the same batches, but the gradients' sums are added in another order (results agree
+  /// to rounding, not bit for bit).
   static Trainer resume(const std::string& run_path, const std::vector<std::pair<std::string, std::string>>& overrides,
-                        std::ostream& log);
+                        std::ostream& log, std::shared_ptr<DataParallel> parallel = nullptr);
 
   /// The keys resume() accepts in its overrides: epochs, max_minutes, checkpoint_minutes, data.
   static const std::vector<std::string>& resumable_keys();
@@ -93,14 +105,16 @@ class Trainer {
 
  private:
   Trainer(RunDirectory directory, TrainConfig config, data::Dataset dataset, data::Split split,
-          models::MoleculeNet model);
+          models::MoleculeNet model, std::shared_ptr<DataParallel> parallel);
+  // Every rank starts from rank 0's weights (and weight average).
+  void synchronize_ranks();
 
   // One optimizer step on the molecules `indices`; returns the loss.
   double step(const std::vector<size_t>& indices);
   // Validation, records, best.pt and last.pt; returns why training must stop, or finished
   // when it may go on.
   Outcome validate(Progress& progress, int64_t batches_per_epoch);
-  bool validation_due() const;
+  bool validation_due();
   void save_last() const;
 
   RunDirectory directory_;
@@ -118,6 +132,7 @@ class Trainer {
   std::unique_ptr<WeightAverage> average_;
   TrainingState state_;
   ValidationObserver observer_;
+  std::shared_ptr<DataParallel> parallel_;
 };
 
 }  // namespace e3::train

@@ -1,0 +1,145 @@
+// e3cpp train with several processes (e3::dist under train::Trainer), on loopback: a step of
+// two ranks is the step of one process on the whole batch, the run resumes (with the same or
+// another number of ranks), and a rank that dies makes the other stop within the timeout.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "background_process.h"
+#include "e3/dist/launcher.h"
+#include "e3/train/trained_run.h"
+#include "files.h"
+#include "process.h"
+
+namespace e3::testing {
+namespace {
+
+const std::string kBinary = E3CPP_BINARY;
+
+// A float64 L-Net on a 48-molecule training split in batches of 7: 7 steps an epoch, shards of
+// 4 and 3 molecules (and 3 and 3 for the last batch of 6).
+std::string train_command(const std::string& run, const std::string& extra) {
+  return kBinary + " train --config " + std::string(E3_SOURCE_DIR) + "/tests/train/files/small-lnet.json --targets mu" +
+         " --data " + sample_file() + " --split 48,16,16 --batch-size 7 --dtype float64 --out " + run + " " + extra;
+}
+
+std::map<std::string, torch::Tensor> last_parameters(const std::string& run) {
+  auto opened = train::TrainedRun::open(run, train::RunCheckpoint::last);
+  std::map<std::string, torch::Tensor> parameters;
+  for (const auto& item : opened.model()->named_parameters()) parameters[item.key()] = item.value().clone();
+  return parameters;
+}
+
+double max_relative_difference(const std::map<std::string, torch::Tensor>& a,
+                               const std::map<std::string, torch::Tensor>& b) {
+  double worst = 0.0;
+  for (const auto& [name, value] : a) {
+    const auto& other = b.at(name);
+    worst = std::max(worst, ((value - other).abs().max() / value.abs().max().clamp_min(1e-300)).item<double>());
+  }
+  return worst;
+}
+
+// Lines of a file (0 when it does not exist yet).
+int lines_of(const std::string& path) {
+  std::ifstream in(path);
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  return lines;
+}
+
+std::string metrics_without_times(const std::string& run) {
+  // epoch .. rmse_mu: the columns that do not depend on the clock.
+  std::istringstream in(read_file(run + "/metrics.csv"));
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    size_t end = 0;
+    for (int field = 0; field < 8 && end != std::string::npos; ++field) end = line.find(',', end + (field > 0));
+    out += line.substr(0, end) + "\n";
+  }
+  return out;
+}
+
+TEST(DistributedTraining, TwoRanksTakeTheStepsOfOneProcessOnTheWholeBatch) {
+  TempDir dir;
+  const auto one = run_process(train_command(dir.file("one"), "--epochs 2 --threads 1"));
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const auto two = run_process(train_command(dir.file("two"), "--epochs 2 --nproc 2"));
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_NE(two.out.find("2 processes, each on its share of every batch"), std::string::npos) << two.out;
+  EXPECT_EQ(count_lines(two.out), count_lines(one.out)) << "rank 0 alone prints:\n" << two.out;
+  // 14 Adam steps in float64: the same parameters but for the order of the gradients' sums.
+  const double difference = max_relative_difference(last_parameters(dir.file("one")), last_parameters(dir.file("two")));
+  EXPECT_LT(difference, 1e-10);
+  // Validation split across the ranks and reduced: the same errors.
+  const auto a = nlohmann::json::parse(run_process(kBinary + " eval " + dir.file("one") + " --split val --json").out);
+  const auto b = nlohmann::json::parse(run_process(kBinary + " eval " + dir.file("two") + " --split val --json").out);
+  EXPECT_NEAR(a["mae"].get<double>(), b["mae"].get<double>(), 1e-9 * a["mae"].get<double>());
+  const std::string history = read_file(dir.file("two/metrics.csv"));
+  EXPECT_EQ(std::count(history.begin(), history.end(), '\n'), 3) << history;
+}
+
+TEST(DistributedTraining, AnInterruptedRunResumesExactlyWithAsManyRanksAndCloselyWithFewer) {
+  TempDir dir;
+  const std::string options = "--epochs 4 --validate-every '3 steps' --nproc 2";
+  ASSERT_EQ(run_process(train_command(dir.file("straight"), options)).exit_code, 0);
+  // Ctrl-C on the launcher after the first validation: every rank stops at the same step, rank 0 saves.
+  for (const std::string name : {"same", "fewer"}) {
+    BackgroundProcess training(train_command(dir.file(name), options));
+    ASSERT_TRUE(eventually([&] { return lines_of(dir.file(name + "/metrics.csv")) >= 2; }, 60.0)) << training.err();
+    training.signal(SIGINT);
+    const auto status = training.wait(60.0);
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(*status, 130) << training.out() << training.err();
+    EXPECT_NE(training.out().find("interrupted at epoch"), std::string::npos) << training.out();
+  }
+  const auto same = run_process(kBinary + " train --resume " + dir.file("same") + " --nproc 2");
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_EQ(metrics_without_times(dir.file("same")), metrics_without_times(dir.file("straight")));
+  EXPECT_EQ(max_relative_difference(last_parameters(dir.file("same")), last_parameters(dir.file("straight"))), 0.0);
+  const auto fewer = run_process(kBinary + " train --resume " + dir.file("fewer") + " --threads 1");
+  ASSERT_EQ(fewer.exit_code, 0) << fewer.err;
+  EXPECT_LT(max_relative_difference(last_parameters(dir.file("fewer")), last_parameters(dir.file("straight"))), 1e-10);
+}
+
+TEST(DistributedTraining, ARankThatDiesStopsTheOtherWithinTheTimeout) {
+  TempDir dir;
+  const int port = dist::free_port();
+  const std::string world = " --world-size 2 --master 127.0.0.1:" + std::to_string(port) + " --dist-timeout 4 --threads 1";
+  BackgroundProcess rank0(train_command(dir.file("run"), "--epochs 500 --rank 0" + world));
+  BackgroundProcess rank1(train_command(dir.file("run"), "--epochs 500 --rank 1" + world));
+  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(dir.file("run/metrics.csv")); }, 60.0))
+      << rank0.err() << rank1.err();
+  rank1.signal(SIGKILL);
+  const auto killed = std::chrono::steady_clock::now();
+  const auto status = rank0.wait(30.0);
+  ASSERT_TRUE(status.has_value()) << "rank 0 still running 30 s after rank 1 died";
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  EXPECT_NE(*status, 0);
+  EXPECT_LT(seconds, 4.0 + 6.0);
+  EXPECT_NE(rank0.err().find("rank 1"), std::string::npos) << rank0.err();
+  EXPECT_EQ(count_lines(rank0.err()), 1) << rank0.err();
+  // The run stays resumable from its last checkpoint.
+  EXPECT_TRUE(std::filesystem::exists(dir.file("run/last.pt")));
+}
+
+TEST(DistributedTraining, BadDistributedOptionsAreOneLineErrors) {
+  TempDir dir;
+  const auto nproc_and_rank = run_process(train_command(dir.file("r"), "--nproc 2 --rank 1"));
+  EXPECT_EQ(nproc_and_rank.exit_code, 2);
+  EXPECT_NE(nproc_and_rank.err.find("--nproc starts the processes itself"), std::string::npos) << nproc_and_rank.err;
+  const auto bad_rank = run_process(train_command(dir.file("r"), "--world-size 2 --rank 2 --master 127.0.0.1:1"));
+  EXPECT_EQ(bad_rank.exit_code, 2);
+  EXPECT_EQ(count_lines(bad_rank.err), 1) << bad_rank.err;
+  EXPECT_NE(bad_rank.err.find("--rank 2"), std::string::npos) << bad_rank.err;
+}
+
+}  // namespace
+}  // namespace e3::testing
