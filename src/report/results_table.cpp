@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "e3/data/csv.h"
 #include "e3/data/dataset.h"
 #include "e3/report/thesis_results.h"
 #include "e3/train/trained_run.h"
@@ -81,13 +82,6 @@ std::string legend(const ResultsTable& table) {
   return out.str();
 }
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
 }  // namespace
 
 RunResult evaluate_run(const std::string& path, const std::string& split) {
@@ -148,11 +142,11 @@ std::string to_markdown(const ResultsTable& table) {
 std::string to_csv(const ResultsTable& table) {
   std::ostringstream out;
   out << "target,unit";
-  for (const auto& run : table.runs) out << ',' << csv_field(run.label);
-  for (const auto& model : table.references) out << ',' << csv_field(model + " (thesis)");
+  for (const auto& run : table.runs) out << ',' << data::csv_field(run.label);
+  for (const auto& model : table.references) out << ',' << data::csv_field(model + " (thesis)");
   out << '\n' << std::setprecision(10);
   for (auto target : rows(table)) {
-    out << data::target_name(target) << ',' << csv_field(data::report_unit(target));
+    out << data::target_name(target) << ',' << data::csv_field(data::report_unit(target));
     for (const auto& run : table.runs) {
       out << ',';
       if (const auto mae = run_mae(run, target)) out << *mae;

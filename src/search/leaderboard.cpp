@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "e3/data/csv.h"
+
 namespace e3::search {
 namespace {
 
@@ -60,13 +62,6 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows, size_t le
     out << '\n';
   }
   return out.str();
-}
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
 }
 
 }  // namespace
@@ -217,8 +212,8 @@ nlohmann::json Leaderboard::json() const {
 std::string Leaderboard::csv() const {
   std::ostringstream out;
   out << "rank,trial,state,epochs_done,best_on,normalized_mae";
-  for (const auto& target : targets_) out << ',' << csv_field(target + "_mae");
-  for (const auto& key : hyperparameters_) out << ',' << csv_field(key);
+  for (const auto& target : targets_) out << ',' << data::csv_field(target + "_mae");
+  for (const auto& key : hyperparameters_) out << ',' << data::csv_field(key);
   out << ",run_dir\n";
   for (const auto& entry : entries_) {
     const auto& trial = entry.trial;
@@ -230,12 +225,12 @@ std::string Leaderboard::csv() const {
       out << ',' << (error ? format_number(error->mae, 17) : "");
     }
     for (const auto& key : hyperparameters_) {
-      out << ',' << (trial.config.contains(key) ? csv_field(trial.config[key].is_number_float()
+      out << ',' << (trial.config.contains(key) ? data::csv_field(trial.config[key].is_number_float()
                                                                  ? format_number(trial.config[key].get<double>(), 17)
                                                                  : format_value(trial.config[key]))
                                                 : "");
     }
-    out << ',' << csv_field(trial.run_dir) << '\n';
+    out << ',' << data::csv_field(trial.run_dir) << '\n';
   }
   return out.str();
 }

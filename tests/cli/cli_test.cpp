@@ -3,14 +3,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli.h"
 #include "process.h"
 
 namespace e3::testing {
 namespace {
 
-const std::string kBinary = E3CPP_BINARY;
-
-ProcessResult e3cpp(const std::string& arguments) { return run_process(kBinary + " " + arguments); }
 
 void expect_usage_error(const std::string& arguments, const std::string& message) {
   const auto result = e3cpp(arguments);

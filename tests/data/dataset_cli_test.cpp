@@ -5,14 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "data_test_files.h"
+#include "cli.h"
 #include "process.h"
 
 namespace e3::data {
 namespace {
 
-e3::testing::ProcessResult e3cpp(const std::string& arguments) {
-  return e3::testing::run_process(std::string(E3CPP_BINARY) + " " + arguments);
-}
+using e3::testing::e3cpp;
 
 TEST(DataCli, DescribesTheSampleAsJson) {
   const auto result = e3cpp("dataset " + testing::sample_file() + " --json");

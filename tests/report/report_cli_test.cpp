@@ -6,29 +6,15 @@
 
 #include <algorithm>
 
+#include "cli.h"
 #include "files.h"
 #include "process.h"
 
 namespace e3::testing {
 namespace {
 
-const std::string kBinary = E3CPP_BINARY;
 const std::string kLNet = std::string(E3_SHARED_RUNS) + "/lnet";
 const std::string kMLPNet = std::string(E3_SHARED_RUNS) + "/mlpnet";
-
-ProcessResult e3cpp(const std::string& arguments) { return run_process(kBinary + " " + arguments); }
-
-void expect_error(const ProcessResult& result, int exit_code, const std::string& message) {
-  EXPECT_EQ(result.exit_code, exit_code) << result.err;
-  EXPECT_EQ(count_lines(result.err), 1) << result.err;
-  EXPECT_NE(result.err.find(message), std::string::npos) << result.err;
-}
-
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 TEST(ReportCli, TableOfTwoRunsMatchesTheirEvaluation) {
   const auto result = e3cpp("report " + kLNet + " " + kMLPNet + " --json");
@@ -49,7 +35,7 @@ TEST(ReportCli, TableOfTwoRunsMatchesTheirEvaluation) {
   EXPECT_EQ(markdown.out.rfind("| target | lnet | mlpnet | L0Net (thesis) | L1Net (thesis) | ARandNet (thesis) |\n", 0),
             0u)
       << markdown.out;
-  EXPECT_EQ(count(markdown.out, "\n| "), 12u) << markdown.out;  // a row per target after the header
+  EXPECT_EQ(count_occurrences(markdown.out, "\n| "), 12u) << markdown.out;  // a row per target after the header
   const auto csv = e3cpp("report " + kMLPNet + " --csv --reference none");
   EXPECT_EQ(count_lines(csv.out), 13);
   EXPECT_EQ(csv.out.rfind("target,unit,mlpnet\n", 0), 0u) << csv.out;
@@ -62,15 +48,15 @@ TEST(CompareCli, WritesAReadableFigure) {
   const std::string svg = read_file(dir.file("mu.svg"));
   EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
   EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
-  EXPECT_EQ(count(svg, "<polyline"), 2u);
+  EXPECT_EQ(count_occurrences(svg, "<polyline"), 2u);
   EXPECT_NE(svg.find(">lnet</text>"), std::string::npos);  // the legend
   EXPECT_NE(svg.find(">mlpnet</text>"), std::string::npos);
   EXPECT_NE(svg.find("validation MAE of mu (D, log scale)"), std::string::npos);
-  EXPECT_EQ(count(svg, "<circle"), 3u);  // one validation of lnet, two of mlpnet
+  EXPECT_EQ(count_occurrences(svg, "<circle"), 3u);  // one validation of lnet, two of mlpnet
   // Every element is closed: as many "<" openings of each kind as closings.
   for (const char* tag : {"text", "circle", "title"}) {
-    EXPECT_EQ(count(svg, std::string("<") + tag + " ") + count(svg, std::string("<") + tag + ">"),
-              count(svg, std::string("</") + tag + ">"))
+    EXPECT_EQ(count_occurrences(svg, std::string("<") + tag + " ") + count_occurrences(svg, std::string("<") + tag + ">"),
+              count_occurrences(svg, std::string("</") + tag + ">"))
         << tag;
   }
   // The score of runs of different targets, against molecules seen.
@@ -83,17 +69,17 @@ TEST(CompareCli, WritesAReadableFigure) {
 TEST(CompareCli, BadInputGivesOneLineErrors) {
   TempDir dir;
   const std::string out = " --out " + dir.file("x.svg");
-  expect_error(e3cpp("compare " + kLNet + " " + kMLPNet + out), 1, "give --target");
-  expect_error(e3cpp("compare " + kLNet + " " + kMLPNet + " --target U0" + out), 1,
+  expect_one_line_error(e3cpp("compare " + kLNet + " " + kMLPNet + out), 1, "give --target");
+  expect_one_line_error(e3cpp("compare " + kLNet + " " + kMLPNet + " --target U0" + out), 1,
                kLNet + " has no target U0 (its targets: mu)");
-  expect_error(e3cpp("compare " + kLNet + " --target energy" + out), 2, "unknown target 'energy'");
-  expect_error(e3cpp("compare " + kLNet + " --metric loss" + out), 2, "--metric must be val_mae, val_rmse or val_score");
-  expect_error(e3cpp("compare " + kLNet + " --x hours" + out), 2, "--x must be epoch, step, molecules or minutes");
-  expect_error(e3cpp("compare " + dir.path() + out), 1, "not an e3cpp run directory");
-  expect_error(e3cpp("compare " + kLNet), 2, "give --out FIGURE.svg");
-  expect_error(e3cpp("report " + dir.path()), 1, "not an e3cpp run directory");
-  expect_error(e3cpp("report " + kLNet + " --reference SchNet"), 2, "'SchNet' is not a column of Table 3.5");
-  expect_error(e3cpp("report " + kLNet + " --csv --json"), 2, "at most one of --markdown, --csv and --json");
+  expect_one_line_error(e3cpp("compare " + kLNet + " --target energy" + out), 2, "unknown target 'energy'");
+  expect_one_line_error(e3cpp("compare " + kLNet + " --metric loss" + out), 2, "--metric must be val_mae, val_rmse or val_score");
+  expect_one_line_error(e3cpp("compare " + kLNet + " --x hours" + out), 2, "--x must be epoch, step, molecules or minutes");
+  expect_one_line_error(e3cpp("compare " + dir.path() + out), 1, "not an e3cpp run directory");
+  expect_one_line_error(e3cpp("compare " + kLNet), 2, "give --out FIGURE.svg");
+  expect_one_line_error(e3cpp("report " + dir.path()), 1, "not an e3cpp run directory");
+  expect_one_line_error(e3cpp("report " + kLNet + " --reference SchNet"), 2, "'SchNet' is not a column of Table 3.5");
+  expect_one_line_error(e3cpp("report " + kLNet + " --csv --json"), 2, "at most one of --markdown, --csv and --json");
 }
 
 }  // namespace

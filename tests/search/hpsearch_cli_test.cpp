@@ -10,6 +10,7 @@
 #include "cli_scenarios.h"
 #include "e3/search/leaderboard.h"
 #include "e3/search/synthetic_runner.h"
+#include "cli.h"
 #include "files.h"
 
 namespace e3::testing {
@@ -18,12 +19,6 @@ namespace {
 using search::TrialState;
 
 StudyLocation sqlite_study(const TempDir& dir) { return {dir.file("study.db"), "study", ""}; }
-
-void expect_error(const ProcessResult& result, int exit_code, const std::string& message) {
-  EXPECT_EQ(result.exit_code, exit_code) << result.out << result.err;
-  EXPECT_EQ(count_lines(result.err), 1) << result.err;
-  EXPECT_NE(result.err.find(message), std::string::npos) << result.err;
-}
 
 int64_t count(const std::vector<search::TrialRecord>& trials, TrialState state) {
   return std::count_if(trials.begin(), trials.end(), [&](const auto& t) { return t.state == state; });
@@ -192,7 +187,7 @@ TEST(HpsearchCli, ReportsTheLeaderboard) {
     EXPECT_EQ(path, search::trial_config_file(board.best_for(target)->run_dir));
     EXPECT_EQ(nlohmann::json::parse(read_file(path)), board.best_for(target)->config);
   }
-  expect_error(run_process(hpsearch(at + " --best-for U0")), 2, "has no target 'U0'");
+  expect_one_line_error(run_process(hpsearch(at + " --best-for U0")), 2, "has no target 'U0'");
 }
 
 TEST(HpsearchCli, PruningStopsTrialsAtTheRungs) {
@@ -218,9 +213,9 @@ TEST(HpsearchCli, AStudyGrowsAndKeepsItsDefinition) {
   const auto trials = study_trials(where);
   ASSERT_EQ(trials.size(), 5u);
   EXPECT_EQ(count(trials, TrialState::complete), 5);
-  expect_error(run_process(hpsearch(synthetic_study(where, dir.file("runs"), 2, 2, 0.0))), 2,
+  expect_one_line_error(run_process(hpsearch(synthetic_study(where, dir.file("runs"), 2, 2, 0.0))), 2,
                "--trials 2: the study has 5 trials already");
-  expect_error(run_process(hpsearch(synthetic_study(where, dir.file("runs"), 5, 4, 0.0))), 1,
+  expect_one_line_error(run_process(hpsearch(synthetic_study(where, dir.file("runs"), 5, 4, 0.0))), 1,
                "study.db (study 'study') exists with another definition: the epochs (2 vs 4); leave the option out "
                "to resume it, or give --name for a new study");
   // Without options the stored definition applies: nothing left to do.
@@ -233,21 +228,21 @@ TEST(HpsearchCli, BadInputIsAOneLineError) {
   TempDir dir;
   const std::string study = "--study " + dir.file("study.db") + " --runner synthetic";
   write_text(dir.file("unknown.json"), R"({"batch_size": {"int": [8, 25]}, "learning_rat": 0.01})");
-  expect_error(run_process(hpsearch(study + " --space " + dir.file("unknown.json"))), 1,
+  expect_one_line_error(run_process(hpsearch(study + " --space " + dir.file("unknown.json"))), 1,
                dir.file("unknown.json") + ": unknown key 'learning_rat'");
   write_text(dir.file("empty.json"), R"({"batch_size": {"int": [25, 8]}})");
-  expect_error(run_process(hpsearch(study + " --space " + dir.file("empty.json"))), 1,
+  expect_one_line_error(run_process(hpsearch(study + " --space " + dir.file("empty.json"))), 1,
                dir.file("empty.json") + ": 'batch_size': empty range [25,8]");
-  expect_error(run_process(hpsearch("--study postgresql://e3@127.0.0.1:1/studies --runner synthetic")), 1,
+  expect_one_line_error(run_process(hpsearch("--study postgresql://e3@127.0.0.1:1/studies --runner synthetic")), 1,
                "postgresql://e3@127.0.0.1:1/studies: cannot connect to the study database");
-  expect_error(run_process(hpsearch("--study " + dir.file("other.db"))), 2, "a new study needs --data DATA");
-  expect_error(run_process(hpsearch(study + " --prune often")), 2, "--prune must be none or asha");
-  expect_error(run_process(hpsearch(study + " --targets mu,spin")), 2, "--targets: ");
-  expect_error(run_process(hpsearch("--study " + dir.file("missing.db") + " --report")), 1, "no such study database");
-  expect_error(run_process(hpsearch("--runner synthetic")), 2, "give --study STUDY");
+  expect_one_line_error(run_process(hpsearch("--study " + dir.file("other.db"))), 2, "a new study needs --data DATA");
+  expect_one_line_error(run_process(hpsearch(study + " --prune often")), 2, "--prune must be none or asha");
+  expect_one_line_error(run_process(hpsearch(study + " --targets mu,spin")), 2, "--targets: ");
+  expect_one_line_error(run_process(hpsearch("--study " + dir.file("missing.db") + " --report")), 1, "no such study database");
+  expect_one_line_error(run_process(hpsearch("--runner synthetic")), 2, "give --study STUDY");
   // A configuration e3cpp train would reject stops the study before it starts.
   write_text(dir.file("basis.json"), R"({"model": "lnet", "radial_basis": "square", "batch_size": {"int": [8, 9]}})");
-  expect_error(run_process(hpsearch("--study " + dir.file("basis.db") + " --targets mu --data " + sample_file() +
+  expect_one_line_error(run_process(hpsearch("--study " + dir.file("basis.db") + " --targets mu --data " + sample_file() +
                                     " --space " + dir.file("basis.json"))),
                1, "trial 0: configuration: 'radial_basis' is invalid");
   EXPECT_FALSE(std::filesystem::exists(dir.file("hpsearch-runs"))) << "no trial may start";

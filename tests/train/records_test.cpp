@@ -9,6 +9,7 @@
 #include "e3/train/line_chart.h"
 #include "e3/train/metrics.h"
 #include "e3/train/progress.h"
+#include "cli.h"
 
 namespace e3::train {
 namespace {
@@ -69,12 +70,6 @@ TEST(MetricsCsv, OneLinePerValidationWithColumnsPerTarget) {
             "1,20,320,0.5,0.001,0.2,0.2,0.28,1.5,2,10,40,10\n");
 }
 
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
-
 TEST(LearningCurve, OneTargetInItsUnitOnALogAxis) {
   std::vector<ValidationRecord> history;
   for (int64_t e = 1; e <= 12; ++e) history.push_back(record(double(e), e * 10, {{2.0 / double(e * e), 0.0, 48}}));
@@ -87,8 +82,8 @@ TEST(LearningCurve, OneTargetInItsUnitOnALogAxis) {
   EXPECT_NE(svg.find("validation MAE (D, log scale)"), std::string::npos);
   EXPECT_NE(svg.find(">epoch<"), std::string::npos);
   EXPECT_NE(svg.find("<title>mu: 12, 0.0139</title>"), std::string::npos);
-  EXPECT_EQ(count(svg, "<circle"), 12u);  // one point per validation
-  EXPECT_EQ(count(svg, "<polyline"), 1u);
+  EXPECT_EQ(testing::count_occurrences(svg, "<circle"), 12u);  // one point per validation
+  EXPECT_EQ(testing::count_occurrences(svg, "<polyline"), 1u);
   EXPECT_NO_THROW(learning_curve_svg({}, {data::Target::mu}, {0.1}));
 }
 
@@ -96,7 +91,7 @@ TEST(LearningCurve, SeveralTargetsInUnitsOfTheirSpreadWithALegend) {
   std::vector<ValidationRecord> history;
   for (int64_t e = 1; e <= 3; ++e) history.push_back(record(double(e), e, {{0.3 / e, 0, 9}, {600.0 / e, 0, 9}}));
   const std::string svg = learning_curve_svg(history, {data::Target::mu, data::Target::r2}, {0.1, 100.0});
-  EXPECT_EQ(count(svg, "<polyline"), 2u);
+  EXPECT_EQ(testing::count_occurrences(svg, "<polyline"), 2u);
   EXPECT_NE(svg.find("MAE / std of the target"), std::string::npos);
   // mu at epoch 1: 0.3 / 0.1 = 3; r2: 600 / 100 = 6, so both fit on one axis.
   EXPECT_NE(svg.find("<title>mu: 1, 3</title>"), std::string::npos);
@@ -107,7 +102,7 @@ TEST(LearningCurve, SeveralTargetsInUnitsOfTheirSpreadWithALegend) {
 TEST(LineChart, LeavesOutWhatALogAxisCannotShowAndEscapesText) {
   ChartSeries series{"a<b", {0, 1, 2, 3}, {1.0, 0.0, NAN, 1.5}};
   const std::string svg = line_chart_svg({series, {"c", {0, 1}, {2.0, 3.0}}}, {"t & u", "x", "y"});
-  EXPECT_EQ(count(svg, "<circle"), 4u);  // 2 of a<b and 2 of c
+  EXPECT_EQ(testing::count_occurrences(svg, "<circle"), 4u);  // 2 of a<b and 2 of c
   EXPECT_NE(svg.find("a&lt;b"), std::string::npos);
   EXPECT_NE(svg.find("t &amp; u"), std::string::npos);
   EXPECT_NE(svg.find(">5<"), std::string::npos);  // one decade spanned (1 to 10): 2 and 5 labelled too

@@ -5,14 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "e3/train/tetris_shapes.h"
+#include "cli.h"
 #include "process.h"
 
 namespace e3::train {
 namespace {
 
-e3::testing::ProcessResult e3cpp(const std::string& arguments) {
-  return e3::testing::run_process(std::string(E3CPP_BINARY) + " " + arguments);
-}
+using e3::testing::e3cpp;
 
 // A short run: the CLI's plumbing is under test here, not the learning.
 const std::string kQuick = " --epochs 3 --test-rotations 2 --threads 1";

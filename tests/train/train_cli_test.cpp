@@ -14,6 +14,7 @@
 #include "e3/data/dataset.h"
 #include "e3/data/elements.h"
 #include "e3/o3/rotation.h"
+#include "cli.h"
 #include "files.h"
 #include "process.h"
 #include "small_run.h"
@@ -24,14 +25,6 @@ namespace {
 const std::string kBinary = E3CPP_BINARY;
 const std::string kLNet = std::string(E3_SHARED_RUNS) + "/lnet";
 const std::string kMLPNet = std::string(E3_SHARED_RUNS) + "/mlpnet";
-
-ProcessResult e3cpp(const std::string& arguments) { return run_process(kBinary + " " + arguments); }
-
-void expect_error(const ProcessResult& result, int exit_code, const std::string& message) {
-  EXPECT_EQ(result.exit_code, exit_code) << result.err;
-  EXPECT_EQ(count_lines(result.err), 1) << result.err;
-  EXPECT_NE(result.err.find(message), std::string::npos) << result.err;
-}
 
 // A plain XYZ file of molecules given as (atomic numbers, positions [A, 3]).
 std::string xyz_text(const std::vector<std::pair<std::vector<int64_t>, torch::Tensor>>& molecules) {
@@ -256,7 +249,7 @@ TEST(TrainCli, ARunWithoutValidationSaysHowToGetOne) {
                   " --max-minutes 0.00001 --out " + run)
                 .exit_code,
             0);
-  expect_error(e3cpp("eval " + run), 1, "has not validated yet (no best.pt); continue it with `e3cpp train --resume");
+  expect_one_line_error(e3cpp("eval " + run), 1, "has not validated yet (no best.pt); continue it with `e3cpp train --resume");
   const auto last = e3cpp("eval " + run + " --checkpoint last --json");
   EXPECT_EQ(last.exit_code, 0) << last.err;
   EXPECT_EQ(nlohmann::json::parse(last.out)["molecules"], 48);
@@ -265,32 +258,32 @@ TEST(TrainCli, ARunWithoutValidationSaysHowToGetOne) {
 TEST(TrainCli, BadInputGivesOneLineErrors) {
   TempDir dir;
   write_text(dir.file("unknown_key.json"), R"({"batch_size": 16, "learnin_rate": 0.001})");
-  expect_error(e3cpp("train --config " + dir.file("unknown_key.json") + " --target mu --data x --out " +
+  expect_one_line_error(e3cpp("train --config " + dir.file("unknown_key.json") + " --target mu --data x --out " +
                      dir.file("r1")),
                1, "unknown_key.json: unknown key 'learnin_rate'");
   write_text(dir.file("wrong_type.json"), R"({"batch_size": "sixteen"})");
-  expect_error(e3cpp("train --config " + dir.file("wrong_type.json") + " --target mu --data x --out " +
+  expect_one_line_error(e3cpp("train --config " + dir.file("wrong_type.json") + " --target mu --data x --out " +
                      dir.file("r2")),
                1, "wrong_type.json: 'batch_size' must be an integer, got \"sixteen\"");
-  expect_error(e3cpp("train --target mu --data " + dir.file("missing.xyz") + " --out " + dir.file("r3")), 1,
+  expect_one_line_error(e3cpp("train --target mu --data " + dir.file("missing.xyz") + " --out " + dir.file("r3")), 1,
                "missing.xyz");
-  expect_error(e3cpp("train --target energy --data " + sample_file() + " --out " + dir.file("r4")), 1,
+  expect_one_line_error(e3cpp("train --target energy --data " + sample_file() + " --out " + dir.file("r4")), 1,
                "'targets' is invalid: unknown target 'energy'");
-  expect_error(e3cpp("train --targets mu,energy --data " + sample_file() + " --out " + dir.file("r4")), 1,
+  expect_one_line_error(e3cpp("train --targets mu,energy --data " + sample_file() + " --out " + dir.file("r4")), 1,
                "'targets' is invalid: unknown target 'energy'");
-  expect_error(e3cpp("train --target mu --data " + sample_file() + " --out " + dir.file("r5") + " --batch-size x"),
+  expect_one_line_error(e3cpp("train --target mu --data " + sample_file() + " --out " + dir.file("r5") + " --batch-size x"),
                2, "--batch-size: 'batch_size' must be an integer, got 'x'");
-  expect_error(e3cpp("train --target mu --data " + sample_file() + " --out " + dir.file("r6") + " --patience -2"), 1,
+  expect_one_line_error(e3cpp("train --target mu --data " + sample_file() + " --out " + dir.file("r6") + " --patience -2"), 1,
                "'patience' must be at least 0");
-  expect_error(e3cpp("train --target mu --data " + sample_file() + " --out " + dir.file("r7") + " --ema-decay 1"), 1,
+  expect_one_line_error(e3cpp("train --target mu --data " + sample_file() + " --out " + dir.file("r7") + " --ema-decay 1"), 1,
                "'ema_decay' must be in [0, 1)");
-  expect_error(e3cpp("train --target mu --data " + sample_file()), 2, "give --out RUN");
-  expect_error(e3cpp("eval " + dir.path()), 1, "not an e3cpp run directory");
-  expect_error(e3cpp("predict " + dir.file("nothing") + " x.xyz"), 1, "no such run directory");
-  expect_error(e3cpp("eval " + kLNet + " --split tests"), 2, "--split must be test, val, train or all");
-  expect_error(e3cpp("eval " + kLNet + " --checkpoint first"), 2, "--checkpoint must be best or last");
-  expect_error(e3cpp("train --resume " + kLNet + " --learning-rate 0.1"), 1, "only --epochs, --max-minutes");
-  expect_error(e3cpp("predict " + kLNet + " " + dir.file("missing.xyz")), 1, "missing.xyz");
+  expect_one_line_error(e3cpp("train --target mu --data " + sample_file()), 2, "give --out RUN");
+  expect_one_line_error(e3cpp("eval " + dir.path()), 1, "not an e3cpp run directory");
+  expect_one_line_error(e3cpp("predict " + dir.file("nothing") + " x.xyz"), 1, "no such run directory");
+  expect_one_line_error(e3cpp("eval " + kLNet + " --split tests"), 2, "--split must be test, val, train or all");
+  expect_one_line_error(e3cpp("eval " + kLNet + " --checkpoint first"), 2, "--checkpoint must be best or last");
+  expect_one_line_error(e3cpp("train --resume " + kLNet + " --learning-rate 0.1"), 1, "only --epochs, --max-minutes");
+  expect_one_line_error(e3cpp("predict " + kLNet + " " + dir.file("missing.xyz")), 1, "missing.xyz");
 }
 
 }  // namespace
