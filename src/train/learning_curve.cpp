@@ -12,6 +12,8 @@ std::vector<ChartSeries> learning_curves(const std::vector<ValidationRecord>& hi
     for (const auto& record : history) {
       curve.x.push_back(record.epoch);
       curve.y.push_back(record.targets.at(t).mae * scale);
+      curve.notes.push_back("step " + std::to_string(record.step) + ", " + std::to_string(record.molecules) +
+                            " molecules seen");
     }
     curves.push_back(std::move(curve));
   }

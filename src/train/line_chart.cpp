@@ -125,7 +125,7 @@ std::string line_chart_svg(const std::vector<ChartSeries>& series, const ChartOp
           if (!(s.y[i] > 0) || !std::isfinite(s.y[i]) || !std::isfinite(s.x[i])) continue;
           svg << "<circle cx=\"" << x(s.x[i]) << "\" cy=\"" << y(s.y[i]) << "\" r=\"2.5\" fill=\"" << colour
               << "\"><title>" << escape(s.label) << ": " << format_value(s.x[i]) << ", " << format_value(s.y[i])
-              << "</title></circle>\n";
+              << (i < s.notes.size() ? " (" + escape(s.notes[i]) + ")" : std::string()) << "</title></circle>\n";
         }
       }
     }

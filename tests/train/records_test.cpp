@@ -81,7 +81,7 @@ TEST(LearningCurve, OneTargetInItsUnitOnALogAxis) {
   EXPECT_EQ(svg.find(">0.001<"), std::string::npos);
   EXPECT_NE(svg.find("validation MAE (D, log scale)"), std::string::npos);
   EXPECT_NE(svg.find(">epoch<"), std::string::npos);
-  EXPECT_NE(svg.find("<title>mu: 12, 0.0139</title>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>mu: 12, 0.0139 (step 120, 1920 molecules seen)</title>"), std::string::npos);
   EXPECT_EQ(testing::count_occurrences(svg, "<circle"), 12u);  // one point per validation
   EXPECT_EQ(testing::count_occurrences(svg, "<polyline"), 1u);
   EXPECT_NO_THROW(learning_curve_svg({}, {data::Target::mu}, {0.1}));
@@ -94,8 +94,8 @@ TEST(LearningCurve, SeveralTargetsInUnitsOfTheirSpreadWithALegend) {
   EXPECT_EQ(testing::count_occurrences(svg, "<polyline"), 2u);
   EXPECT_NE(svg.find("MAE / std of the target"), std::string::npos);
   // mu at epoch 1: 0.3 / 0.1 = 3; r2: 600 / 100 = 6, so both fit on one axis.
-  EXPECT_NE(svg.find("<title>mu: 1, 3</title>"), std::string::npos);
-  EXPECT_NE(svg.find("<title>r2: 1, 6</title>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>mu: 1, 3 (step 1, 16 molecules seen)</title>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>r2: 1, 6 (step 1, 16 molecules seen)</title>"), std::string::npos);
   EXPECT_NE(svg.find(">r2</text>"), std::string::npos);  // the legend
 }
 

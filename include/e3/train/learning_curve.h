@@ -3,7 +3,7 @@
 // logarithmic axis, like the thesis' Figure 3.2. One target: its MAE in its unit. Several
 // targets: each target's MAE divided by its scale (the spread of the target in the training
 // molecules, ValidationRecord::score), one curve per target, so that targets of every unit
-// share one axis.
+// share one axis. Each point names its step and the training molecules seen.
 
 #include <string>
 #include <vector>

@@ -13,6 +13,8 @@ namespace e3::train {
 struct ChartSeries {
   std::string label;
   std::vector<double> x, y;
+  /// Optional, one per point: shown with the point's values when the pointer rests on it.
+  std::vector<std::string> notes;
 };
 
 struct ChartOptions {
