@@ -1,4 +1,4 @@
-// The cost of data-parallel communication (issue 12): the gradient allreduce of an L·Net
+// The cost of data-parallel communication: the gradient allreduce of an L·Net
 // between local ranks, alone and inside training steps.
 //
 // Started without RANK/WORLD_SIZE, it launches --ranks copies of itself (one thread each, as

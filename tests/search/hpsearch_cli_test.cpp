@@ -195,12 +195,12 @@ TEST(HpsearchCli, PruningStopsTrialsAtTheRungs) {
   const auto where = sqlite_study(dir);
   const auto result = run_process(hpsearch(synthetic_study(where, dir.file("runs"), 12, 9, 0.0) + " --prune asha"));
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("ASHA pruning at epochs 1 3 (keeps 1/3)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("ASHA pruning at epochs 2 6 (keeps 1/3)"), std::string::npos) << result.out;  // the default first rung, 2
   const auto trials = study_trials(where);
   EXPECT_GT(count(trials, TrialState::pruned), 0);
   for (const auto& trial : trials) {
     EXPECT_EQ(trial.state == TrialState::complete, trial.epochs_done == 9) << trial.number;
-    EXPECT_EQ(trial.state == TrialState::pruned, trial.epochs_done == 1 || trial.epochs_done == 3) << trial.number;
+    EXPECT_EQ(trial.state == TrialState::pruned, trial.epochs_done == 2 || trial.epochs_done == 6) << trial.number;
   }
 }
 

@@ -52,7 +52,7 @@ ArgParser make_parser() {
       .option("prune", "METHOD", "none, or asha: stop trials that fall behind at epochs r, r*eta, ...",
               std::string("none"))
       .option("asha-reduction-factor", "ETA", "ASHA keeps the best 1/ETA of the trials at each rung", std::string("3"))
-      .option("asha-min-epochs", "R", "ASHA's first rung, in epochs", std::string("1"))
+      .option("asha-min-epochs", "R", "ASHA's first rung, in epochs", std::string("2"))
       .option("workers", "N", "worker processes this command starts", std::string("1"))
       .option("runs", "DIR", "where this machine's trials go (default: FILE-NAME-runs beside an SQLite FILE, else ./NAME-runs)")
       .option("heartbeat-timeout", "SECONDS", "a running trial silent this long is requeued and resumed",

@@ -20,7 +20,9 @@ namespace e3::search {
 
 struct AshaOptions {
   int64_t reduction_factor = 3;  ///< eta (at least 2): a rung keeps the best 1/eta
-  int64_t min_epochs = 1;        ///< r (at least 1): the first rung
+  /// r (at least 1): the first rung. Not 1: where learning curves cross, a first rung after one epoch
+  /// pruned the eventual winner, both in an 8-trial study of L-Nets on the sample and in synthetic ones.
+  int64_t min_epochs = 2;
 };
 
 /// The rung epochs of a trial that trains `epochs` epochs: r * eta^k < epochs, ascending.
