@@ -1,13 +1,15 @@
 #include "child_processes.h"
 
 #include <fcntl.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
+
+#include "e3/dist/launcher.h"
 
 namespace e3::cli {
 
@@ -18,25 +20,12 @@ void ChildProcesses::start(const std::vector<std::string>& arguments, const std:
   executable[length] = '\0';
   const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log < 0) throw std::runtime_error(log_path + ": cannot open for writing (" + std::strerror(errno) + ")");
-
-  // Everything the child needs is prepared before fork(): between fork and exec it may only
-  // make async-signal-safe calls.
-  std::vector<char*> argv = {executable};
-  for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
-  argv.push_back(nullptr);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) {
+  pid_t pid = -1;
+  try {
+    pid = dist::spawn(executable, arguments, dist::current_environment(), log);
+  } catch (const std::system_error& error) {
     close(log);
-    throw std::runtime_error(std::string("cannot start a worker process: ") + std::strerror(errno));
-  }
-  if (pid == 0) {
-    setpgid(0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent) _exit(1);  // the parent died before prctl took effect
-    dup2(log, STDOUT_FILENO);
-    execv(executable, argv.data());
-    _exit(127);
+    throw std::runtime_error(std::string("cannot start a worker process: ") + error.what());
   }
   close(log);
   pids_.push_back(pid);

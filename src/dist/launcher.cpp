@@ -104,7 +104,8 @@ int free_port() {
   return ntohs(address.sin_port);
 }
 
-pid_t spawn(const std::string& executable, const std::vector<std::string>& arguments, const Environment& environment) {
+pid_t spawn(const std::string& executable, const std::vector<std::string>& arguments, const Environment& environment,
+            int stdout_fd) {
   // Everything exec needs is prepared before fork: the child only calls async-signal-safe functions.
   std::vector<std::string> argv_text{executable};
   argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
@@ -135,6 +136,7 @@ pid_t spawn(const std::string& executable, const std::vector<std::string>& argum
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     for (int signal : kSupervisedSignals) ::signal(signal, SIG_DFL);
+    if (stdout_fd >= 0) dup2(stdout_fd, STDOUT_FILENO);
     execve(executable.c_str(), argv.data(), envp.data());
     const int error = errno;
     [[maybe_unused]] const auto written = write(report[1], &error, sizeof error);

@@ -63,9 +63,11 @@ LaunchResult launch(const LaunchOptions& options, const std::vector<std::string>
                     const Environment& environment);
 
 /// Starts `executable` with `arguments` (argv[1...]) and exactly `environment`, in a process
-/// group of its own, receiving SIGTERM if this thread ends; std::system_error naming the
-/// executable when it cannot be started.
-pid_t spawn(const std::string& executable, const std::vector<std::string>& arguments, const Environment& environment);
+/// group of its own, receiving SIGTERM if this thread ends, with `stdout_fd` (when >= 0) as
+/// its standard output; std::system_error naming the executable when it cannot be started.
+/// (Also how e3cpp hpsearch starts its worker processes.)
+pid_t spawn(const std::string& executable, const std::vector<std::string>& arguments, const Environment& environment,
+            int stdout_fd = -1);
 
 /// "exited with status 3", "was killed by signal 9 (Killed)" for a wait() status.
 std::string describe_exit(int status);
