@@ -29,6 +29,7 @@
 #include "e3/dist/process_group_data_parallel.h"
 #include "e3/train/config.h"
 #include "e3/train/model_builder.h"
+#include "bench_arguments.h"
 #include "timing.h"
 
 namespace {
@@ -47,23 +48,13 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "bench_allreduce: %s needs a value\n", arg.c_str());
-      std::exit(2);
-    }
-    const std::string value = argv[++i];
-    if (arg == "--data") options.data = value;
-    else if (arg == "--preset") options.preset = value;
-    else if (arg == "--ranks") options.ranks = std::stoi(value);
-    else if (arg == "--steps") options.steps = std::stoi(value);
-    else if (arg == "--bucket-mb") options.bucket_mb = std::stod(value);
-    else {
-      std::fprintf(stderr, "bench_allreduce: unknown argument %s\n", arg.c_str());
-      std::exit(2);
-    }
-  }
+  e3::bench::BenchArguments("bench_allreduce")
+      .value("data", options.data)
+      .value("preset", options.preset)
+      .value("ranks", options.ranks)
+      .value("steps", options.steps)
+      .value("bucket-mb", options.bucket_mb)
+      .parse(argc, argv);
   return options;
 }
 

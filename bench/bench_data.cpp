@@ -19,6 +19,7 @@
 #include "e3/data/batch.h"
 #include "e3/data/dataset.h"
 #include "e3/data/sampler.h"
+#include "bench_arguments.h"
 #include "timing.h"
 #include "e3/data/split.h"
 
@@ -42,17 +43,7 @@ double seconds_per_batch(const e3::data::Dataset& dataset, const std::vector<std
 int main(int argc, char** argv) {
   std::string path = (std::filesystem::path(E3_SOURCE_DIR) / "../shared/qm9/qm9.extxyz.gz").lexically_normal();
   double cutoff = std::numeric_limits<double>::infinity();
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--cutoff" && i + 1 < argc) {
-      cutoff = std::atof(argv[++i]);
-    } else if (arg.rfind("--", 0) == 0) {
-      std::fprintf(stderr, "usage: bench_data [DATA] [--cutoff R]\n");
-      return 2;
-    } else {
-      path = arg;
-    }
-  }
+  e3::bench::BenchArguments("bench_data").value("cutoff", cutoff).positional(path).parse(argc, argv);
   torch::set_num_threads(1);
 
   const auto read_start = Clock::now();

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "bench_arguments.h"
 #include "e3/data/batch.h"
 #include "e3/data/dataset.h"
 #include "e3/data/sampler.h"
@@ -31,20 +32,11 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string arg = argv[i], value = argv[i + 1];
-    if (arg == "--config") options.config = value;
-    else if (arg == "--data") options.data = value;
-    else if (arg == "--molecules") options.molecules = std::stoll(value);
-    else {
-      std::fprintf(stderr, "bench_initialization: unknown argument %s\n", arg.c_str());
-      std::exit(2);
-    }
-  }
-  if (argc % 2 == 0) {
-    std::fprintf(stderr, "bench_initialization: %s needs a value\n", argv[argc - 1]);
-    std::exit(2);
-  }
+  e3::bench::BenchArguments("bench_initialization")
+      .value("config", options.config)
+      .value("data", options.data)
+      .value("molecules", options.molecules)
+      .parse(argc, argv);
   return options;
 }
 

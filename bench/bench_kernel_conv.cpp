@@ -27,6 +27,7 @@
 #include "e3/nn/kernel_conv_reference.h"
 #include "e3/nn/radial_basis.h"
 #include "e3/o3/spherical_harmonics.h"
+#include "bench_arguments.h"
 #include "flop_count.h"
 #include "gemm_peak.h"
 #include "timing.h"
@@ -49,30 +50,16 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "bench_kernel_conv: %s needs a value\n", arg.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (arg == "--data") options.data = value();
-    else if (arg == "--batch") options.batch = std::stoll(value());
-    else if (arg == "--repeats") options.repeats = std::stoi(value());
-    else if (arg == "--threads") options.threads = std::stoi(value());
-    else if (arg == "--seed") options.seed = std::stoull(value());
-    else if (arg == "--double") options.double_precision = true;
-    else {
-      std::fprintf(stderr, "bench_kernel_conv: unknown argument %s\n", arg.c_str());
-      std::exit(2);
-    }
-  }
+  e3::bench::BenchArguments("bench_kernel_conv")
+      .value("data", options.data)
+      .value("batch", options.batch)
+      .value("repeats", options.repeats)
+      .value("threads", options.threads)
+      .value("seed", options.seed)
+      .flag("double", options.double_precision)
+      .parse(argc, argv);
   return options;
 }
-
-
 
 struct Measurement {
   double forward_s = 0, backward_s = 0;

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_arguments.h"
 #include "e3/data/atomic_file.h"
 #include "e3/train/config.h"
 #include "e3/train/line_chart.h"
@@ -62,35 +63,23 @@ std::vector<std::pair<std::string, std::string>> named_changes(const std::string
 
 Options parse(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "bench_time_to_accuracy: %s needs a value\n", arg.c_str());
-      std::exit(2);
-    }
-    const std::string value = argv[++i];
-    if (arg == "--data") options.data = value;
-    else if (arg == "--train") options.train = std::stoll(value);
-    else if (arg == "--val") options.val = std::stoll(value);
-    else if (arg == "--epochs") options.epochs = std::stoll(value);
-    else if (arg == "--validate-every") options.validate_every = value;
-    else if (arg == "--threads") options.threads = std::stoi(value);
-    else if (arg == "--max-minutes") options.max_minutes = std::stod(value);
-    else if (arg == "--out") options.out = value;
-    else if (arg == "--svg") options.svg = value;
-    else if (arg == "--setting") options.settings.push_back({value, named_changes(value)});
-    else if (arg == "--set") {
-      const auto equals = value.find('=');
-      if (options.settings.empty() || equals == std::string::npos) {
-        std::fprintf(stderr, "bench_time_to_accuracy: --set KEY=VALUE follows a --setting NAME\n");
-        std::exit(2);
-      }
-      options.settings.back().changes.emplace_back(value.substr(0, equals), value.substr(equals + 1));
-    } else {
-      std::fprintf(stderr, "bench_time_to_accuracy: unknown argument %s\n", arg.c_str());
-      std::exit(2);
-    }
-  }
+  e3::bench::BenchArguments arguments("bench_time_to_accuracy");
+  arguments.value("data", options.data)
+      .value("train", options.train)
+      .value("val", options.val)
+      .value("epochs", options.epochs)
+      .value("validate-every", options.validate_every)
+      .value("threads", options.threads)
+      .value("max-minutes", options.max_minutes)
+      .value("out", options.out)
+      .value("svg", options.svg)
+      .each("setting", [&](const std::string& name) { options.settings.push_back({name, named_changes(name)}); })
+      .each("set", [&](const std::string& change) {
+        const auto equals = change.find('=');
+        if (options.settings.empty() || equals == std::string::npos) arguments.fail("--set KEY=VALUE follows a --setting NAME");
+        options.settings.back().changes.emplace_back(change.substr(0, equals), change.substr(equals + 1));
+      })
+      .parse(argc, argv);
   if (options.settings.empty()) options.settings = {{"thesis", named_changes("thesis")}, {"fast", named_changes("fast")}};
   return options;
 }

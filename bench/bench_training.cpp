@@ -27,6 +27,7 @@
 #include "flop_count.h"
 #include "gemm_peak.h"
 #include "memory_tracker.h"
+#include "bench_arguments.h"
 #include "timing.h"
 
 namespace {
@@ -44,22 +45,12 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "bench_training: %s needs a value\n", arg.c_str());
-      std::exit(2);
-    }
-    const std::string value = argv[++i];
-    if (arg == "--data") options.data = value;
-    else if (arg == "--preset") options.presets.push_back(value);
-    else if (arg == "--steps") options.steps = std::stoi(value);
-    else if (arg == "--threads") options.threads = std::stoi(value);
-    else {
-      std::fprintf(stderr, "bench_training: unknown argument %s\n", arg.c_str());
-      std::exit(2);
-    }
-  }
+  e3::bench::BenchArguments("bench_training")
+      .value("data", options.data)
+      .each("preset", [&](const std::string& preset) { options.presets.push_back(preset); })
+      .value("steps", options.steps)
+      .value("threads", options.threads)
+      .parse(argc, argv);
   if (options.presets.empty()) {
     for (const char* name : {"l0net", "l1net", "l2net"}) {
       options.presets.push_back(std::string(E3_SOURCE_DIR) + "/configs/" + name + ".json");
@@ -67,8 +58,6 @@ Options parse(int argc, char** argv) {
   }
   return options;
 }
-
-
 
 // The analytic FLOPs of the model's convolutions and radial MLPs on one batch.
 e3::bench::Flops model_flops(e3::models::MoleculeNet& model, const e3::data::Batch& batch) {
