@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -32,7 +33,13 @@ class BenchArguments {
     return each(name, [&target](const std::string& text) { target = parse_number<int64_t>(text); });
   }
   BenchArguments& value(const std::string& name, int& target) {
-    return each(name, [&target](const std::string& text) { target = static_cast<int>(parse_number<int64_t>(text)); });
+    return each(name, [&target](const std::string& text) {
+      const int64_t number = parse_number<int64_t>(text);
+      if (number < std::numeric_limits<int>::min() || number > std::numeric_limits<int>::max()) {
+        throw std::out_of_range("out of range");
+      }
+      target = static_cast<int>(number);
+    });
   }
   BenchArguments& value(const std::string& name, uint64_t& target) {
     return each(name, [&target](const std::string& text) { target = parse_number<uint64_t>(text); });
@@ -86,10 +93,16 @@ class BenchArguments {
   static Number parse_number(const std::string& text) {
     size_t used = 0;
     Number number{};
-    if constexpr (std::is_same_v<Number, double>) number = std::stod(text, &used);
-    else if constexpr (std::is_same_v<Number, uint64_t>) number = std::stoull(text, &used);
-    else number = std::stoll(text, &used);
-    if (used != text.size()) throw std::invalid_argument("not a number");
+    try {
+      if constexpr (std::is_same_v<Number, double>) number = std::stod(text, &used);
+      else if constexpr (std::is_same_v<Number, uint64_t>) number = std::stoull(text, &used);
+      else number = std::stoll(text, &used);
+    } catch (const std::logic_error&) {  // std::stoll and friends name only themselves
+      used = 0;
+    }
+    // std::stoull reads "-1" as the largest value: a sign is no unsigned number.
+    const bool negative_unsigned = std::is_same_v<Number, uint64_t> && text.find('-') != std::string::npos;
+    if (text.empty() || used != text.size() || negative_unsigned) throw std::invalid_argument("not a number");
     return number;
   }
 
