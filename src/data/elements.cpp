@@ -62,4 +62,8 @@ const char* element_symbol(int64_t z) {
   return kSymbols[z - 1];
 }
 
+std::string element_label(int64_t z) {
+  return z >= 1 && z <= kMaxAtomicNumber ? element_symbol(z) : "Z=" + std::to_string(z);
+}
+
 }  // namespace e3::data

@@ -18,9 +18,7 @@ std::string format_distance(double angstrom) {
 
 // "3 (C)": the atom numbered from 1, as a user counts the atom lines of a frame, and its element.
 std::string atom_text(const Molecule& molecule, int64_t atom) {
-  const int64_t z = molecule.atomic_numbers[atom];
-  const std::string element = z >= 1 && z <= kMaxAtomicNumber ? element_symbol(z) : "Z=" + std::to_string(z);
-  return std::to_string(atom + 1) + " (" + element + ")";
+  return std::to_string(atom + 1) + " (" + element_label(molecule.atomic_numbers[atom]) + ")";
 }
 
 }  // namespace
@@ -41,13 +39,21 @@ AtomPair closest_atoms(const Molecule& molecule) {
   return closest;
 }
 
+std::string describe_atom_pair(const Molecule& molecule, const AtomPair& pair) {
+  return "atoms " + atom_text(molecule, pair.first) + " and " + atom_text(molecule, pair.second) + " are " +
+         format_distance(pair.distance) + " A apart";
+}
+
+bool has_coincident_atoms(const Molecule& molecule, double min_distance) {
+  return closest_atoms(molecule).distance < min_distance;
+}
+
 void check_atom_distances(const Molecule& molecule, double min_distance) {
   const AtomPair closest = closest_atoms(molecule);
   if (!(closest.distance < min_distance)) return;
   throw DataError(molecule.source_file, molecule.source_line,
-                  "molecule " + molecule.id + " (frame " + std::to_string(molecule.frame) + "): atoms " +
-                      atom_text(molecule, closest.first) + " and " + atom_text(molecule, closest.second) + " are " +
-                      format_distance(closest.distance) + " A apart, closer than " + format_distance(min_distance) +
+                  "molecule " + molecule.id + " (frame " + std::to_string(molecule.frame) + "): " +
+                      describe_atom_pair(molecule, closest) + ", closer than " + format_distance(min_distance) +
                       " A (coincident or overlapping atoms)");
 }
 

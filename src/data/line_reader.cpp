@@ -1,27 +1,59 @@
 #include "line_reader.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "e3/data/error.h"
 #include "e3/data/numbers.h"
+#include "text_file.h"
 
 namespace e3::data {
 
+namespace {
+
+// The size of the pieces a stream is read in; a longer line makes a larger piece.
+constexpr size_t kStreamPiece = 1 << 20;
+
+}  // namespace
+
 LineReader::LineReader(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {}
 
+LineReader::LineReader(TextStream& stream, std::string head, std::string file)
+    : file_(std::move(file)), stream_(&stream), buffer_(std::move(head)) {
+  text_ = buffer_;
+}
+
+bool LineReader::read_more(bool keep_current_line) {
+  if (!stream_) return false;
+  const size_t keep = keep_current_line ? std::min(line_start_, next_) : next_;
+  buffer_.erase(0, keep);
+  line_start_ -= std::min(line_start_, keep);
+  next_ -= keep;
+  const bool more = stream_->read(buffer_, kStreamPiece);
+  text_ = buffer_;
+  return more;
+}
+
 bool LineReader::next() {
+  size_t end;
+  while ((end = text_.find('\n', next_)) == std::string_view::npos) {
+    if (!read_more(/*keep_current_line=*/false)) break;
+  }
   if (next_ >= text_.size()) return false;
-  size_t end = text_.find('\n', next_);
   if (end == std::string_view::npos) end = text_.size();
-  line_ = text_.substr(next_, end - next_);
-  if (!line_.empty() && line_.back() == '\r') line_.remove_suffix(1);
+  line_start_ = next_;
+  line_size_ = end - next_;
+  if (line_size_ > 0 && text_[end - 1] == '\r') --line_size_;
   next_ = end + 1;
   ++line_number_;
   return true;
 }
 
-bool LineReader::only_blank_lines_left() const {
-  return text_.find_first_not_of(" \t\r\n", next_) == std::string_view::npos;
+bool LineReader::only_blank_lines_left() {
+  while (text_.find_first_not_of(" \t\r\n", next_) == std::string_view::npos) {
+    if (!read_more(/*keep_current_line=*/true)) return true;
+  }
+  return false;
 }
 
 void LineReader::fail(const std::string& problem) const { fail_at(line_number_, problem); }

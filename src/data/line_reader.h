@@ -9,20 +9,26 @@
 
 namespace e3::data {
 
+class TextStream;
+
 class LineReader {
  public:
   /// `text` must outlive the reader; `file` is the name errors give.
   LineReader(std::string_view text, std::string file);
+  /// Reads the lines of `stream` (which must outlive the reader) as they are needed, after the
+  /// bytes `head` already read from it: only a piece of the text is held at a time.
+  LineReader(TextStream& stream, std::string head, std::string file);
 
   /// Moves to the next line (without its "\n" or "\r\n"); false at the end of the text.
   bool next();
-  /// The current line.
-  std::string_view line() const { return line_; }
+  /// The current line, valid until the next call to next() or only_blank_lines_left().
+  std::string_view line() const { return text_.substr(line_start_, line_size_); }
   /// Number of the current line, from 1 (0 before the first call to next()).
   int64_t line_number() const { return line_number_; }
-  /// True when only blank lines are left after the current one.
-  bool only_blank_lines_left() const;
-  /// Number of bytes of the text after the current line and its newline.
+  /// True when only blank lines are left after the current one (reads a stream ahead).
+  bool only_blank_lines_left();
+  /// Number of bytes known to follow the current line and its newline: all of them for a text,
+  /// those read so far for a stream (more may follow).
   size_t bytes_left() const { return next_ < text_.size() ? text_.size() - next_ : 0; }
   const std::string& file() const { return file_; }
 
@@ -37,10 +43,15 @@ class LineReader {
   int64_t integer(std::string_view token, std::string_view what) const;
 
  private:
-  std::string_view text_;
+  // Stream mode: drops the text before the next line and reads another piece; false at the end.
+  bool read_more(bool keep_current_line);
+
+  std::string_view text_;  // the text, or the piece of the stream in buffer_
   std::string file_;
-  size_t next_ = 0;
-  std::string_view line_;
+  TextStream* stream_ = nullptr;
+  std::string buffer_;
+  size_t next_ = 0;  // where the next line starts in text_
+  size_t line_start_ = 0, line_size_ = 0;
   int64_t line_number_ = 0;
 };
 

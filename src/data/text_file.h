@@ -2,6 +2,9 @@
 // Reading a data file's bytes: plain or gzip-compressed text, and telling archives apart
 // (internal to read_molecules).
 
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 
 namespace e3::data {
@@ -16,8 +19,29 @@ enum class FileKind {
 /// zip signature, or a tar header, also inside gzip). DataError when it cannot be read.
 FileKind detect_file_kind(const std::string& path);
 
-/// The whole text of a plain or gzip-compressed file (zlib decompresses on the fly).
-/// DataError naming the file for unreadable, truncated or corrupt input, or binary content.
+/// The text of a plain or gzip-compressed file, read piece by piece as zlib decompresses it:
+/// memory stays that of one piece however large the file. DataError naming the file for
+/// unreadable, truncated or corrupt input, or binary content (a NUL byte).
+class TextStream {
+ public:
+  explicit TextStream(const std::string& path);
+  ~TextStream();
+  TextStream(const TextStream&) = delete;
+  TextStream& operator=(const TextStream&) = delete;
+
+  /// Appends up to `size` further bytes of the text to `text`; false (nothing appended) at
+  /// the end of the text.
+  bool read(std::string& text, size_t size);
+  const std::string& path() const { return path_; }
+
+ private:
+  struct GzFile;
+  std::string path_;
+  std::unique_ptr<GzFile> file_;
+  int64_t offset_ = 0;  // bytes of text read so far, for the NUL byte's position
+};
+
+/// The whole text of a plain or gzip-compressed file (a TextStream read to its end).
 std::string read_text_file(const std::string& path);
 
 }  // namespace e3::data

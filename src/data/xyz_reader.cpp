@@ -1,11 +1,13 @@
 #include "e3/data/xyz_reader.h"
 
+#include <memory>
 #include <optional>
 
 #include "atom_lines.h"
 #include "e3/data/numbers.h"
 #include "e3/data/targets.h"
 #include "line_reader.h"
+#include "xyz_frames.h"
 
 namespace e3::data {
 namespace {
@@ -18,6 +20,8 @@ struct Field {
   std::string value;  // unquoted, escapes resolved
   bool has_value = false;
 };
+
+}  // namespace
 
 // Splits comment lines into fields. The fields are kept between frames so that their
 // strings' storage is reused: QM9 has 100k comment lines of ~20 fields each.
@@ -81,6 +85,8 @@ class CommentParser {
   std::vector<Field> fields_;
   size_t count_ = 0;
 };
+
+namespace {
 
 // Where species and positions are on an atom line.
 struct Columns {
@@ -158,40 +164,42 @@ std::string frame_text(int64_t frame, int64_t count_line) {
 
 }  // namespace
 
-std::vector<Molecule> parse_xyz(std::string_view text, const std::string& source, const std::string& name) {
-  LineReader reader(text, source);
-  CommentParser comment;
-  std::vector<std::string_view> tokens;
-  std::vector<Molecule> molecules;
-  int64_t previous_count = 0, previous_line = 0;
-  int64_t frame = 0;
+XyzFrames::XyzFrames(LineReader& reader, std::string name)
+    : reader_(reader), name_(std::move(name)), comment_(std::make_unique<CommentParser>()) {}
+
+XyzFrames::~XyzFrames() = default;
+
+std::optional<Molecule> XyzFrames::next() {
+  LineReader& reader = reader_;
+  auto& tokens = tokens_;
+  const int64_t frame = frame_;
   while (reader.next()) {
     split_whitespace(reader.line(), tokens);
     if (tokens.empty()) continue;  // blank lines between frames
     const auto count = tokens.size() == 1 ? parse_integer(tokens[0]) : std::nullopt;
     if (!count) {
       if (frame > 0 && looks_like_atom_line(tokens)) {
-        reader.fail("atom count does not match: " + frame_text(frame - 1, previous_line) + " declares " +
-                    std::to_string(previous_count) + " atoms but more atom lines follow");
+        reader.fail("atom count does not match: " + frame_text(frame - 1, previous_line_) + " declares " +
+                    std::to_string(previous_count_) + " atoms but more atom lines follow");
       }
       reader.fail("expected the atom count of frame " + std::to_string(frame) + ", found " + quoted(reader.line()));
     }
     if (*count < 1) reader.fail("atom count must be positive, found " + std::to_string(*count));
     const int64_t count_line = reader.line_number();
     Molecule molecule;
-    molecule.source_file = source;
+    molecule.source_file = reader.file();
     molecule.source_line = count_line;
     molecule.frame = frame;
     if (!reader.next()) {
       reader.fail("truncated file: " + frame_text(frame, count_line) + " ends before its comment line");
     }
     Columns columns;
-    if (comment.parse(reader.line()) && comment.has_pair()) {
-      columns = apply_comment(reader, comment, molecule);
+    if (comment_->parse(reader.line()) && comment_->has_pair()) {
+      columns = apply_comment(reader, *comment_, molecule);
     } else if (reader.line().find("Properties=") != std::string_view::npos) {
       reader.fail("malformed extended-XYZ comment line (unterminated quote or stray '=' or '\"')");
     }
-    if (molecule.id.empty()) molecule.id = name + "#" + std::to_string(frame);
+    if (molecule.id.empty()) molecule.id = name_ + "#" + std::to_string(frame);
 
     reserve_atoms(reader, *count, columns.count, molecule);
     const auto mismatch = [&](const std::string& found) {
@@ -214,12 +222,20 @@ std::vector<Molecule> parse_xyz(std::string_view text, const std::string& source
       molecule.atomic_numbers.push_back(species_atomic_number(reader, tokens[columns.species]));
       read_position(reader, tokens, columns.pos, molecule.positions);
     }
-    previous_count = *count;
-    previous_line = count_line;
-    molecules.push_back(std::move(molecule));
-    ++frame;
+    previous_count_ = *count;
+    previous_line_ = count_line;
+    ++frame_;
+    return molecule;
   }
-  if (molecules.empty()) reader.fail_at(1, "empty file: no molecules");
+  if (frame_ == 0) reader.fail_at(1, "empty file: no molecules");
+  return std::nullopt;
+}
+
+std::vector<Molecule> parse_xyz(std::string_view text, const std::string& source, const std::string& name) {
+  LineReader reader(text, source);
+  XyzFrames frames(reader, name);
+  std::vector<Molecule> molecules;
+  while (auto molecule = frames.next()) molecules.push_back(std::move(*molecule));
   return molecules;
 }
 

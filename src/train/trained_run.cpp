@@ -45,7 +45,9 @@ TrainedRun TrainedRun::open(const std::string& path, RunCheckpoint checkpoint) {
     if (average) average->swap(parameters);
   }
   model->eval();
-  return TrainedRun(std::move(directory), std::move(config), std::move(model));
+  TrainedRun run(std::move(directory), std::move(config), std::move(model));
+  if (std::filesystem::exists(run.directory_.domain())) run.domain_ = TrainingDomain::load(run.directory_.domain());
+  return run;
 }
 
 data::Split TrainedRun::split(const data::Dataset& dataset) const { return data::read_split(directory_.split(), dataset); }

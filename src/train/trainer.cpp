@@ -19,6 +19,7 @@
 #include "e3/train/learning_curve.h"
 #include "e3/train/model_builder.h"
 #include "e3/train/prediction.h"
+#include "e3/train/training_domain.h"
 
 namespace e3::train {
 namespace {
@@ -182,6 +183,7 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
   if (main) {
     config.save(directory.config());
     data::write_split(directory.split(), split, dataset);
+    TrainingDomain::of(dataset, split.train).save(directory.domain());
   }
   Trainer trainer(std::move(directory), std::move(config), std::move(dataset), std::move(split), std::move(model),
                   std::move(parallel));

@@ -92,6 +92,16 @@ TEST(DataGeometry, ThresholdIsHalfAnAngstromExclusive) {
   EXPECT_NE(message.find("are 0.49 A apart"), std::string::npos) << message;
   // Another threshold: H2's bond (0.74 A) is rejected below 0.8 A.
   EXPECT_THROW(check_atom_distances(molecule_at({1, 1}, {0, 0, 0, 0.74, 0, 0}), 0.8), DataError);
+  // The test prediction flags with (has_coincident_atoms) draws the same line.
+  EXPECT_FALSE(has_coincident_atoms(molecule_at({1, 1}, {0, 0, 0, 0.5, 0, 0})));
+  EXPECT_TRUE(has_coincident_atoms(molecule_at({1, 1}, {0, 0, 0, 0.49, 0, 0})));
+  EXPECT_TRUE(has_coincident_atoms(molecule_at({1, 1}, {0, 0, 0, 0.74, 0, 0}), 0.8));
+  EXPECT_FALSE(has_coincident_atoms(molecule_at({6}, {0, 0, 0})));
+}
+
+TEST(DataGeometry, AtomPairIsDescribedFromOneInFileOrder) {
+  const auto molecule = molecule_at({8, 1, 1}, {0, 0, 0, 0.757, 0.586, 0, 0.757, 0.586, 0.25});
+  EXPECT_EQ(describe_atom_pair(molecule, closest_atoms(molecule)), "atoms 2 (H) and 3 (H) are 0.25 A apart");
 }
 
 // The threshold leaves every molecule of the embedded QM9 sample (shortest distance ~0.96 A,

@@ -37,7 +37,7 @@ TEST(TrainConfig, DefaultsAreTable31) {
 }
 
 TEST(TrainConfig, PresetsLoadAndValidate) {
-  for (const std::string name : {"l0net", "l1net", "l2net", "arandnet", "brandnet"}) {
+  for (const std::string name : {"l0net", "l1net", "l1net-fast", "l2net", "arandnet", "brandnet"}) {
     for (const std::string targets : {"mu", "all"}) {
       auto config = TrainConfig::from_file(kSource + "/configs/" + name + ".json");
       config.set("targets", targets, "test");

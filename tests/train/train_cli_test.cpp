@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -177,11 +179,96 @@ TEST(TrainCli, PredictIsInvariantToRotationAndTranslation) {
   }
   // The plain text output: a header with one column per target and one line per molecule.
   const auto text = e3cpp("predict " + kLNet + " " + dir.file("original.xyz"));
-  EXPECT_EQ(text.out.rfind("file\tmolecule\tmu [D]\n", 0), 0u) << text.out;
+  EXPECT_EQ(text.out.rfind("file\tmolecule\tmu [D]\tflags\n", 0), 0u) << text.out;
+  EXPECT_NE(text.out.find("\t-\n"), std::string::npos) << "a QM9 molecule is inside the domain: " << text.out;
+  EXPECT_EQ(text.err, "");
   EXPECT_EQ(count_lines(text.out), 2);
   const auto multi = e3cpp("predict " + kMLPNet + " " + dir.file("original.xyz"));
   EXPECT_EQ(multi.out.rfind("file\tmolecule\tmu [D]\talpha [a0^3]\thomo [eV]", 0), 0u) << multi.out;
-  EXPECT_NE(multi.out.find("\tCv [cal/(mol K)]\n"), std::string::npos) << multi.out;
+  EXPECT_NE(multi.out.find("\tCv [cal/(mol K)]\tflags\n"), std::string::npos) << multi.out;
+}
+
+// predict reads and predicts its input a window of 1,024 molecules at a time and writes its
+// JSON as it goes: over more molecules than a window, the values are still those eval computes
+// on the whole file at once.
+TEST(TrainCli, PredictStreamsInWindowsWithTheValuesEvalGives) {
+  TempDir dir;
+  write_text(dir.file("many.extxyz"), sample_extxyz(1100));
+  const auto predict = e3cpp("predict " + kLNet + " " + dir.file("many.extxyz") + " --json");
+  ASSERT_EQ(predict.exit_code, 0) << predict.err;
+  const auto predicted = nlohmann::json::parse(predict.out);
+  EXPECT_EQ(predicted["target"], "mu");
+  EXPECT_EQ(predicted["unit"], "D");
+  const auto& values = predicted["predictions"];
+  ASSERT_EQ(values.size(), 1100u);
+  const data::Dataset molecules = data::Dataset::read(dir.file("many.extxyz"));
+  double absolute = 0;
+  for (size_t i = 0; i < molecules.size(); ++i) {
+    ASSERT_EQ(values[i]["molecule"], molecules[i].id);
+    absolute += std::abs(values[i]["value"].get<double>() - molecules[i].target(data::Target::mu));
+  }
+  const auto eval = nlohmann::json::parse(
+      e3cpp("eval " + kLNet + " --data " + dir.file("many.extxyz") + " --split all --json").out);
+  EXPECT_EQ(eval["molecules"], 1100);
+  const double mae = eval["mae"];
+  EXPECT_NEAR(mae, absolute / 1100.0, 1e-12 * mae);
+}
+
+// Molecules a model would only extrapolate to are predicted and flagged: two atoms at one
+// place, more atoms than any training molecule (domain.json), an element no training molecule
+// has; a run without domain.json (an older e3cpp) still predicts and flags what it can.
+TEST(TrainCli, PredictFlagsMoleculesOutsideTheTrainingDomain) {
+  TempDir dir;
+  const auto domain = nlohmann::json::parse(read_file(kLNet + "/domain.json"));
+  const int64_t max_atoms = domain["max_atoms"];
+  std::vector<int64_t> elements = domain["elements"];
+  ASSERT_EQ(elements.front(), 1) << "the sample's training molecules have hydrogen";
+  const data::Dataset sample = data::Dataset::read(sample_file());
+  const auto& m = sample[17];
+  const auto positions = torch::tensor(m.positions, torch::kDouble).reshape({-1, 3});
+  const auto chain = torch::arange(max_atoms + 1, torch::kDouble).unsqueeze(1) * torch::tensor({{1.5, 0.0, 0.0}});
+  std::vector<int64_t> carbons(static_cast<size_t>(max_atoms + 1), 6);
+  // An embedded element (F, config "elements") no training molecule has, or none to test with.
+  const bool fluorine_unseen = std::find(elements.begin(), elements.end(), 9) == elements.end();
+  write_text(dir.file("odd.xyz"), xyz_text({{m.atomic_numbers, positions},
+                                             {{6, 6}, torch::zeros({2, 3}, torch::kDouble)},
+                                             {carbons, chain},
+                                             {{6, fluorine_unseen ? 9 : 1}, torch::tensor({{0.0, 0.0, 0.0}, {1.35, 0.0, 0.0}}, torch::kDouble)}}));
+  const auto text = e3cpp("predict " + kLNet + " " + dir.file("odd.xyz"));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  std::istringstream lines(text.out);
+  std::vector<std::string> flags;
+  for (std::string line; std::getline(lines, line);) flags.push_back(line.substr(line.rfind('\t') + 1));
+  const std::string last = fluorine_unseen ? "unseen_element" : "-";
+  EXPECT_EQ(flags, (std::vector<std::string>{"flags", "-", "coincident_atoms", "more_atoms", last})) << text.out;
+  EXPECT_NE(text.err.find("warning: " + dir.file("odd.xyz") + ":" + std::to_string(m.num_atoms() + 3) +
+                          ": molecule odd.xyz#1 is outside the training domain: coincident_atoms (atoms 1 (C) and "
+                          "2 (C) are 0 A apart (closer than 0.5 A))"),
+            std::string::npos)
+      << text.err;
+  EXPECT_NE(text.err.find("more_atoms (" + std::to_string(max_atoms + 1) + " atoms, more than any training molecule (" +
+                          std::to_string(max_atoms) + "))"),
+            std::string::npos)
+      << text.err;
+  EXPECT_NE(text.err.find(std::to_string(fluorine_unseen ? 3 : 2) + " of 4 molecules are outside the training domain "
+                          "(1 coincident_atoms, 1 more_atoms, " + (fluorine_unseen ? "1" : "0") + " unseen_element)"),
+            std::string::npos)
+      << text.err;
+
+  const auto json = nlohmann::json::parse(e3cpp("predict " + kMLPNet + " " + dir.file("odd.xyz") + " --json").out);
+  ASSERT_EQ(json["predictions"].size(), 4u);
+  EXPECT_EQ(json["predictions"][0]["flags"], nlohmann::json::array());
+  EXPECT_EQ(json["predictions"][1]["flags"], nlohmann::json::array({"coincident_atoms"}));
+  EXPECT_TRUE(std::isfinite(json["predictions"][1]["values"]["mu"].get<double>())) << "flagged, still predicted";
+
+  // An older run: no domain.json.
+  std::filesystem::copy(kLNet, dir.file("old"), std::filesystem::copy_options::recursive);
+  std::filesystem::remove(dir.file("old") + "/domain.json");
+  const auto old = e3cpp("predict " + dir.file("old") + " " + dir.file("odd.xyz"));
+  ASSERT_EQ(old.exit_code, 0) << old.err;
+  EXPECT_NE(old.out.find("\tcoincident_atoms\n"), std::string::npos) << old.out;
+  EXPECT_EQ(old.out.find("more_atoms"), std::string::npos) << old.out;
+  EXPECT_NE(old.err.find("has no domain.json"), std::string::npos) << old.err;
 }
 
 // A shell command that starts `train_arguments` in the background, waits until the run in

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 
 #include "e3/data/molecule.h"
 
@@ -50,6 +51,15 @@ AtomPair closest_atoms(const Molecule& molecule);
 /// atoms and overlapping duplicates (a typo, an atom written twice) with a wide margin below
 /// any real molecule.
 constexpr double kMinAtomDistance = 0.5;
+
+/// "atoms 1 (C) and 2 (H) are 0.3 A apart": the pair numbered from 1, in file order, with
+/// their elements and distance.
+std::string describe_atom_pair(const Molecule& molecule, const AtomPair& pair);
+
+/// True when two atoms of `molecule` are closer than `min_distance` Angstrom: the one test
+/// that training data must pass (check_atom_distances) and that prediction flags
+/// (train/training_domain.h).
+bool has_coincident_atoms(const Molecule& molecule, double min_distance = kMinAtomDistance);
 
 /// Throws DataError(molecule.source_file, molecule.source_line, ...) naming the molecule, the
 /// two atoms (numbered from 1, in file order) and their distance when two atoms of

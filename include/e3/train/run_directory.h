@@ -3,6 +3,8 @@
 //
 //   config.json          the resolved configuration (train/config.h)
 //   split.json           the molecule ids of the train/val/test split
+//   domain.json          what the training molecules span, for prediction's flags
+//                        (train/training_domain.h; runs before it was recorded lack it)
 //   metrics.csv          one line per epoch (train/metrics.h)
 //   learning_curve.svg   validation MAE per epoch, log scale
 //   last.pt              the whole training state, for resuming
@@ -29,6 +31,7 @@ class RunDirectory {
   const std::string& path() const { return path_; }
   std::string config() const { return file("config.json"); }
   std::string split() const { return file("split.json"); }
+  std::string domain() const { return file("domain.json"); }
   std::string metrics() const { return file("metrics.csv"); }
   std::string learning_curve() const { return file("learning_curve.svg"); }
   std::string last_checkpoint() const { return file("last.pt"); }

@@ -1,6 +1,7 @@
 #pragma once
 // A finished (or stopped) run, opened for evaluation and prediction.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "e3/train/config.h"
 #include "e3/train/metrics.h"
 #include "e3/train/run_directory.h"
+#include "e3/train/training_domain.h"
 
 namespace e3::train {
 
@@ -33,6 +35,9 @@ class TrainedRun {
   /// The targets, in the order of the model's outputs.
   const std::vector<data::Target>& targets() const { return targets_; }
   models::MoleculeNet& model() { return model_; }
+  /// What the training molecules span (domain.json); none for a run trained before e3cpp
+  /// recorded it.
+  const std::optional<TrainingDomain>& domain() const { return domain_; }
 
   /// The run's train/val/test split over `dataset` (a DataError names a molecule id of the
   /// split that `dataset` lacks).
@@ -48,6 +53,7 @@ class TrainedRun {
   TrainConfig config_;
   std::vector<data::Target> targets_;
   models::MoleculeNet model_;
+  std::optional<TrainingDomain> domain_;
 };
 
 }  // namespace e3::train

@@ -1,0 +1,45 @@
+#pragma once
+// MoleculeStream: the molecules of a file, directory or archive (the sources read_molecules()
+// reads, in the same order) one at a time, for prediction over data sets of any size.
+//
+// A text file of extended or plain XYZ, plain or gzip, is parsed as zlib decompresses it, so
+// memory stays that of one piece of text and one molecule however large the file; a directory
+// is read file by file in name order. An original QM9 file (one molecule) is read whole, and
+// so is an archive: libarchive gives its members in archive order while molecules come in
+// member-name order, so the archive's molecules are all read before the first is given.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "e3/data/molecule.h"
+
+namespace e3::data {
+
+class MoleculeStream {
+ public:
+  /// Opens `path`; DataError as read_molecules() gives for a missing path, an unreadable file
+  /// or a directory without molecule files.
+  explicit MoleculeStream(const std::string& path);
+  ~MoleculeStream();
+  MoleculeStream(const MoleculeStream&) = delete;
+  MoleculeStream& operator=(const MoleculeStream&) = delete;
+
+  /// The next molecule; none after the last. DataError ("FILE:LINE: problem") for bad content
+  /// when the reading reaches it, as read_molecules() would have given it.
+  std::optional<Molecule> next();
+
+ private:
+  struct Text;
+  // Opens the text file `path`: a stream of XYZ frames, or an original QM9 file read whole.
+  void open_text(const std::string& path);
+
+  std::vector<std::string> files_;  // text files still to open, in order
+  size_t next_file_ = 0;
+  std::vector<Molecule> whole_;  // molecules read whole (an archive, an original QM9 file)
+  size_t next_whole_ = 0;
+  std::unique_ptr<Text> text_;  // the text file being streamed
+};
+
+}  // namespace e3::data
