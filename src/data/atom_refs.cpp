@@ -77,8 +77,10 @@ double atom_reference(int64_t atomic_number, Target target) {
   if (!has_atom_references(target)) return 0.0;
   const ElementReferences* refs = find_element(atomic_number);
   if (!refs) {
-    std::string element = element_label(atomic_number);
-    if (element.rfind("Z=", 0) != 0) element += " (Z=" + std::to_string(atomic_number) + ")";
+    const std::string element =
+        atomic_number >= 1 && atomic_number <= kMaxAtomicNumber
+            ? std::string(element_symbol(atomic_number)) + " (Z=" + std::to_string(atomic_number) + ")"
+            : "Z=" + std::to_string(atomic_number);
     throw std::invalid_argument("no atom reference for element " + element + " and target " + target_name(target) +
                                 ": QM9's references (Table 2.3) cover H, C, N, O, F");
   }

@@ -25,10 +25,11 @@ LineReader::LineReader(TextStream& stream, std::string head, std::string file)
 
 bool LineReader::read_more(bool keep_current_line) {
   if (!stream_) return false;
-  const size_t keep = keep_current_line ? std::min(line_start_, next_) : next_;
-  buffer_.erase(0, keep);
-  line_start_ -= std::min(line_start_, keep);
-  next_ -= keep;
+  // The current line starts at line_start_ <= next_: what precedes it is never read again.
+  const size_t drop = keep_current_line ? line_start_ : next_;
+  buffer_.erase(0, drop);
+  line_start_ -= std::min(line_start_, drop);
+  next_ -= drop;
   const bool more = stream_->read(buffer_, kStreamPiece);
   text_ = buffer_;
   return more;

@@ -80,10 +80,6 @@ std::vector<Molecule> read_molecules(const std::string& path) {
   return read_text(path);
 }
 
-}  // namespace e3::data
-
-namespace e3::data {
-
 bool is_molecule_file_name(const std::string& name, bool allow_gzip) {
   for (const char* suffix : {".xyz", ".extxyz"}) {
     if (ends_with(name, suffix)) return true;
