@@ -7,7 +7,11 @@
 // from a tracking allocator); and the achieved GFLOP/s of the analytic FLOP count of the
 // convolutions and radial MLPs, next to the GEMM peak measured in the same run.
 //
+// --set KEY=VALUE (repeatable) overrides a key of every preset, e.g. --set max_radius=4 for
+// the cost-against-cutoff sweep (bench/cutoff_sweep.sh).
+//
 //   bench_training [--data PATH] [--steps 10] [--threads 2] [--preset configs/l1net.json]...
+//                  [--set KEY=VALUE]...
 
 #include <torch/torch.h>
 
@@ -39,6 +43,7 @@ using e3::bench::seconds_since;
 struct Options {
   std::string data = std::string(E3_SOURCE_DIR) + "/data/qm9-sample/qm9-sample.extxyz.gz";
   std::vector<std::string> presets;
+  std::vector<std::pair<std::string, std::string>> overrides;  // --set KEY=VALUE
   int steps = 10;
   int threads = 0;
 };
@@ -48,6 +53,12 @@ Options parse(int argc, char** argv) {
   e3::bench::BenchArguments("bench_training")
       .value("data", options.data)
       .each("preset", [&](const std::string& preset) { options.presets.push_back(preset); })
+      .each("set",
+            [&](const std::string& assignment) {
+              const auto equals = assignment.find('=');
+              if (equals == std::string::npos || equals == 0) throw std::invalid_argument("expected KEY=VALUE");
+              options.overrides.emplace_back(assignment.substr(0, equals), assignment.substr(equals + 1));
+            })
       .value("steps", options.steps)
       .value("threads", options.threads)
       .parse(argc, argv);
@@ -78,21 +89,21 @@ e3::bench::Flops model_flops(e3::models::MoleculeNet& model, const e3::data::Bat
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  const Options options = parse(argc, argv);
+static int run(const Options& options) {
   auto& tracker = e3::bench::MemoryTracker::install();
   if (options.threads > 0) torch::set_num_threads(options.threads);
   const auto dataset = e3::data::Dataset::read(options.data);
   const double peak = e3::bench::gemm_peak_gflops(torch::kFloat);
   std::printf("data: %s (%zu molecules); float32; %d threads; GEMM peak (float32 mm 1024^3): %.1f GFLOP/s\n\n",
               options.data.c_str(), dataset.size(), torch::get_num_threads(), peak);
-  std::printf("%-14s %9s %9s %11s %11s %10s %10s %8s\n", "preset", "atoms", "edges", "train mol/s", "infer mol/s",
-              "peak MiB", "GFLOP/s", "of peak");
+  std::printf("%-14s %9s %9s %11s %11s %12s %10s %10s %8s\n", "preset", "atoms", "edges", "train mol/s",
+              "infer mol/s", "us/edge/step", "peak MiB", "GFLOP/s", "of peak");
 
   for (const auto& path : options.presets) {
     auto config = e3::train::TrainConfig::from_file(path);
     config.set("targets", "mu", "bench");
     config.set("data", options.data, "bench");
+    for (const auto& [key, value] : options.overrides) config.set_from_text(key, value, "--set");
     config.validate();
     const auto batch_size = static_cast<size_t>(config.integer("batch_size"));
     const e3::data::BatchSampler sampler(dataset.all_indices(), batch_size, /*shuffle=*/true, 0);
@@ -125,7 +136,7 @@ int main(int argc, char** argv) {
     train_step(batches[1]);
     const int64_t peak_bytes = tracker.peak() - before;
 
-    std::vector<double> train_rates, infer_rates;
+    std::vector<double> train_rates, infer_rates, edge_costs;
     double atoms = 0, edges = 0, flop_rate = 0;
     for (int s = 0; s < options.steps; ++s) {
       const auto& indices = batches[static_cast<size_t>(s + 2)];
@@ -133,6 +144,7 @@ int main(int argc, char** argv) {
       const auto batch = train_step(indices);
       const double train_seconds = seconds_since(start);
       train_rates.push_back(double(indices.size()) / train_seconds);
+      edge_costs.push_back(train_seconds * 1e6 / double(batch.num_edges()));
       const auto flops = model_flops(model, batch);
       flop_rate += (flops.forward + flops.backward) / train_seconds / 1e9 / options.steps;
       atoms += double(batch.num_atoms()) / options.steps;
@@ -145,10 +157,20 @@ int main(int argc, char** argv) {
       infer_rates.push_back(double(indices.size()) / seconds_since(start));
     }
     std::string name = path.substr(path.find_last_of('/') + 1);
-    std::printf("%-14s %9.0f %9.0f %11.1f %11.1f %10.1f %10.1f %7.0f%%\n", name.c_str(), atoms, edges,
-                median(train_rates), median(infer_rates), double(peak_bytes) / (1 << 20), flop_rate,
+    std::printf("%-14s %9.0f %9.0f %11.1f %11.1f %12.2f %10.1f %10.1f %7.0f%%\n", name.c_str(), atoms, edges,
+                median(train_rates), median(infer_rates), median(edge_costs), double(peak_bytes) / (1 << 20), flop_rate,
                 100.0 * flop_rate / peak);
   }
-  std::printf("\n(atoms, edges: per batch, mean; GFLOP/s: convolutions and radial MLPs of a training step)\n");
+  std::printf("\n(atoms, edges: per batch, mean; us/edge/step: training step time per edge, median; GFLOP/s: convolutions and radial MLPs of a training step)\n");
   return 0;
+}
+
+int main(int argc, char** argv) {
+  const Options options = parse(argc, argv);
+  try {
+    return run(options);
+  } catch (const std::exception& error) {  // a bad preset or --set: one line, not an abort
+    std::fprintf(stderr, "bench_training: %s\n", error.what());
+    return 2;
+  }
 }
