@@ -94,8 +94,12 @@ static int run(const Options& options) {
   if (options.threads > 0) torch::set_num_threads(options.threads);
   const auto dataset = e3::data::Dataset::read(options.data);
   const double peak = e3::bench::gemm_peak_gflops(torch::kFloat);
-  std::printf("data: %s (%zu molecules); float32; %d threads; GEMM peak (float32 mm 1024^3): %.1f GFLOP/s\n\n",
-              options.data.c_str(), dataset.size(), torch::get_num_threads(), peak);
+  // bfloat16's peak beside it: what a bf16-mixed GEMM path could reach on this CPU (AVX512_BF16
+  // or AMX through LibTorch's oneDNN; without them bfloat16 runs far below float32).
+  const double bf16_peak = e3::bench::gemm_peak_gflops(torch::kBFloat16);
+  std::printf("data: %s (%zu molecules); float32; %d threads; GEMM peak (mm 1024^3): float32 %.1f, bfloat16 %.1f "
+              "GFLOP/s\n\n",
+              options.data.c_str(), dataset.size(), torch::get_num_threads(), peak, bf16_peak);
   std::printf("%-14s %9s %9s %11s %11s %12s %10s %10s %8s\n", "preset", "atoms", "edges", "train mol/s",
               "infer mol/s", "us/edge/step", "peak MiB", "GFLOP/s", "of peak");
 

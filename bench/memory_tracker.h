@@ -18,7 +18,7 @@ class MemoryTracker final : public c10::Allocator {
   static MemoryTracker& install();
 
   c10::DataPtr allocate(size_t bytes) const override;
-  c10::DeleterFnPtr raw_deleter() const override { return nullptr; }
+  c10::DeleterFnPtr raw_deleter() const override { return &MemoryTracker::release; }
 
   int64_t current() const { return current_.load(); }
   int64_t peak() const { return peak_.load(); }
@@ -27,7 +27,7 @@ class MemoryTracker final : public c10::Allocator {
 
  private:
   explicit MemoryTracker(c10::Allocator* base) : base_(base) {}
-  static void release(void* context);
+  static void release(void* data);
 
   c10::Allocator* base_;
   mutable std::atomic<int64_t> current_{0};
