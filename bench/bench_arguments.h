@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 namespace e3::bench {
 
@@ -80,6 +81,14 @@ class BenchArguments {
         fail("unknown argument " + arg);
       }
     }
+  }
+
+  /// "KEY=VALUE" -> {KEY, VALUE}, for options that change a configuration key; throws
+  /// std::invalid_argument (reported by parse() with the option) on text without a key.
+  static std::pair<std::string, std::string> assignment(const std::string& text) {
+    const auto equals = text.find('=');
+    if (equals == std::string::npos || equals == 0) throw std::invalid_argument("expected KEY=VALUE");
+    return {text.substr(0, equals), text.substr(equals + 1)};
   }
 
   /// Prints "PROGRAM: MESSAGE" and exits with status 2.

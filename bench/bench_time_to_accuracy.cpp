@@ -75,9 +75,8 @@ Options parse(int argc, char** argv) {
       .value("svg", options.svg)
       .each("setting", [&](const std::string& name) { options.settings.push_back({name, named_changes(name)}); })
       .each("set", [&](const std::string& change) {
-        const auto equals = change.find('=');
-        if (options.settings.empty() || equals == std::string::npos) arguments.fail("--set KEY=VALUE follows a --setting NAME");
-        options.settings.back().changes.emplace_back(change.substr(0, equals), change.substr(equals + 1));
+        if (options.settings.empty()) arguments.fail("--set KEY=VALUE follows a --setting NAME");
+        options.settings.back().changes.push_back(e3::bench::BenchArguments::assignment(change));
       })
       .parse(argc, argv);
   if (options.settings.empty()) options.settings = {{"thesis", named_changes("thesis")}, {"fast", named_changes("fast")}};

@@ -53,12 +53,7 @@ Options parse(int argc, char** argv) {
   e3::bench::BenchArguments("bench_training")
       .value("data", options.data)
       .each("preset", [&](const std::string& preset) { options.presets.push_back(preset); })
-      .each("set",
-            [&](const std::string& assignment) {
-              const auto equals = assignment.find('=');
-              if (equals == std::string::npos || equals == 0) throw std::invalid_argument("expected KEY=VALUE");
-              options.overrides.emplace_back(assignment.substr(0, equals), assignment.substr(equals + 1));
-            })
+      .each("set", [&](const std::string& text) { options.overrides.push_back(e3::bench::BenchArguments::assignment(text)); })
       .value("steps", options.steps)
       .value("threads", options.threads)
       .parse(argc, argv);
@@ -87,9 +82,7 @@ e3::bench::Flops model_flops(e3::models::MoleculeNet& model, const e3::data::Bat
   return total;
 }
 
-}  // namespace
-
-static int run(const Options& options) {
+int run(const Options& options) {
   auto& tracker = e3::bench::MemoryTracker::install();
   if (options.threads > 0) torch::set_num_threads(options.threads);
   const auto dataset = e3::data::Dataset::read(options.data);
@@ -165,9 +158,12 @@ static int run(const Options& options) {
                 median(train_rates), median(infer_rates), median(edge_costs), double(peak_bytes) / (1 << 20), flop_rate,
                 100.0 * flop_rate / peak);
   }
-  std::printf("\n(atoms, edges: per batch, mean; us/edge/step: training step time per edge, median; GFLOP/s: convolutions and radial MLPs of a training step)\n");
+  std::printf("\n(atoms, edges: per batch, mean; us/edge/step: training step time per edge, median; GFLOP/s: "
+              "convolutions and radial MLPs of a training step)\n");
   return 0;
 }
+
+}  // namespace
 
 int main(int argc, char** argv) {
   const Options options = parse(argc, argv);
