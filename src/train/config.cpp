@@ -118,6 +118,9 @@ const std::vector<ConfigKey>& config_keys() {
       {"checkpoint_minutes", T::number, 5.0, "save the run's state at least this often between validations"},
       {"eval_batch_size", T::integer, 64, "molecules per batch when evaluating"},
       {"dtype", T::string, "float32", "float32 or float64"},
+      {"precision", T::string, "float32",
+       "float32, or bf16-mixed: the convolutions' large GEMMs take bfloat16 inputs with float32 accumulation where "
+       "the CPU has AVX512_BF16 or AMX (weights, optimizer and reductions stay float32)"},
   };
   return keys;
 }
@@ -306,6 +309,10 @@ void TrainConfig::validate() const {
   positive("checkpoint_minutes");
   at_least("eval_batch_size", 1);
   one_of("dtype", {"float32", "float64"});
+  one_of("precision", {"float32", "bf16-mixed"});
+  if (string("precision") == "bf16-mixed" && string("dtype") != "float32") {
+    fail("precision", "bf16-mixed needs dtype float32");
+  }
 }
 
 void TrainConfig::save(const std::string& path) const { data::write_file_atomically(path, values_.dump(2) + "\n"); }

@@ -184,6 +184,12 @@ TEST(TrainConfig, ValidationNamesTheKey) {
   EXPECT_NE(error_for("batch_size", 0).find("'batch_size' must be at least 1"), std::string::npos);
   EXPECT_NE(error_for("learning_rate", -1.0).find("'learning_rate' must be positive"), std::string::npos);
   EXPECT_NE(error_for("dtype", "float16").find("'dtype' must be one of float32, float64"), std::string::npos);
+  EXPECT_NE(error_for("precision", "bf16").find("'precision' must be one of float32, bf16-mixed"), std::string::npos);
+  auto double_bf16 = valid();
+  double_bf16.set("dtype", "float64", "test");
+  double_bf16.set("precision", "bf16-mixed", "test");
+  EXPECT_NE(config_error([&] { double_bf16.validate(); }).find("'precision' bf16-mixed needs dtype float32"),
+            std::string::npos);
   EXPECT_NE(error_for("readout", "max").find("'readout' must be one of sum, mean, auto"), std::string::npos);
   // An mlpnet refuses L-Net's key.
   auto mlpnet = valid();
