@@ -8,7 +8,15 @@
 // a tracking allocator) and the achieved GFLOP/s of its analytic FLOP count next to the GEMM
 // peak measured in the same run.
 //
-//   bench_kernel_conv [--data PATH] [--batch 16] [--repeats 10] [--threads 2] [--double] [--seed 0]
+// --bf16-mixed adds a row for the fused op under GemmPrecision::bf16_mixed (where the CPU has
+// AVX512_BF16 or AMX), its speed-up over the float32 fused op of the same run, its largest
+// deviation from float32 relative to the output's scale, and the bfloat16 GEMM peak.
+// --scaling adds the fused op and the GEMM peak on one thread, measured in the same run, and
+// the speed-up of --threads over one. --fused-only leaves the reference out (a profile of the
+// fused op alone).
+//
+//   bench_kernel_conv [--data PATH] [--batch 16] [--repeats 10] [--threads 2] [--double] [--bf16-mixed]
+//                     [--scaling] [--fused-only] [--seed 0]
 
 #include <torch/torch.h>
 
@@ -27,11 +35,13 @@
 #include "e3/nn/kernel_conv_reference.h"
 #include "e3/nn/radial_basis.h"
 #include "e3/o3/spherical_harmonics.h"
+#include "e3/perf/flop_count.h"
+#include "e3/perf/gemm_peak.h"
+#include "e3/perf/machine.h"
+#include "e3/train/reuse_freed_memory.h"
 #include "bench_arguments.h"
-#include "flop_count.h"
-#include "gemm_peak.h"
-#include "timing.h"
 #include "memory_tracker.h"
+#include "timing.h"
 
 namespace {
 
@@ -45,6 +55,9 @@ struct Options {
   int repeats = 10;
   int threads = 0;
   bool double_precision = false;
+  bool bf16_mixed = false;
+  bool fused_only = false;
+  bool scaling = false;
   uint64_t seed = 0;
 };
 
@@ -57,7 +70,18 @@ Options parse(int argc, char** argv) {
       .value("threads", options.threads)
       .value("seed", options.seed)
       .flag("double", options.double_precision)
+      .flag("bf16-mixed", options.bf16_mixed)
+      .flag("fused-only", options.fused_only)
+      .flag("scaling", options.scaling)
       .parse(argc, argv);
+  if (options.bf16_mixed && options.double_precision) {
+    std::fprintf(stderr, "bench_kernel_conv: --bf16-mixed applies to float32, not --double\n");
+    std::exit(2);
+  }
+  if (options.bf16_mixed && !e3::nn::cpu_has_bf16_gemm()) {
+    std::fprintf(stderr, "bench_kernel_conv: --bf16-mixed: this CPU has neither AVX512_BF16 nor AMX\n");
+    std::exit(2);
+  }
   return options;
 }
 
@@ -99,6 +123,7 @@ Measurement measure(const std::function<torch::Tensor()>& run, const std::vector
 }  // namespace
 
 int main(int argc, char** argv) {
+  e3::train::reuse_freed_memory();
   const Options options = parse(argc, argv);
   auto& tracker = e3::bench::MemoryTracker::install();
   if (options.threads > 0) torch::set_num_threads(options.threads);
@@ -129,40 +154,88 @@ int main(int argc, char** argv) {
 
   // The two implementations agree (the tests prove it to 1e-10 in float64); checked here too.
   const auto fused_run = [&] { return e3::nn::kernel_conv(plan, features, harmonics, radial, weight, graph); };
+  const auto mixed_run = [&] {
+    return e3::nn::kernel_conv(plan, features, harmonics, radial, weight, graph, e3::nn::GemmPrecision::bf16_mixed);
+  };
   const auto reference_run = [&] {
     return e3::nn::kernel_conv_reference(*plan, features, harmonics, radial, weight, graph);
   };
   {
     torch::NoGradGuard no_grad;
-    const auto difference = (fused_run() - reference_run()).abs().max().item<double>();
-    std::printf("max |fused - reference| = %.3g\n", difference);
+    if (!options.fused_only) {
+      const auto difference = (fused_run() - reference_run()).abs().max().item<double>();
+      std::printf("max |fused - reference| = %.3g\n", difference);
+    }
+    if (options.bf16_mixed) {
+      const auto exact = fused_run();
+      const double deviation = ((mixed_run() - exact).abs().max() / exact.abs().max()).item<double>();
+      std::printf("max |bf16-mixed - float32| / max |float32| = %.3g\n", deviation);
+    }
   }
 
-  const double peak = e3::bench::gemm_peak_gflops(dtype);
+  // The GEMM peak: float64's, or float32's (the faster of LibTorch's BLAS and oneDNN).
+  const auto peak_options = e3::perf::GemmPeakOptions().bfloat16(options.bf16_mixed).float64(options.double_precision);
+  const auto gemm = e3::perf::measure_gemm_peak(peak_options);
+  const double peak = options.double_precision ? gemm.float64 : gemm.float32();
   const auto fused = measure(fused_run, leaves, grad_output, options.repeats, tracker);
-  const auto reference = measure(reference_run, leaves, grad_output, options.repeats, tracker);
-  const auto fused_count = e3::bench::fused_kernel_conv_flops(*plan, double(n), double(e), double(hidden));
-  const auto reference_count = e3::bench::reference_kernel_conv_flops(*plan, double(e), double(hidden));
+  const auto reference =
+      options.fused_only ? Measurement{} : measure(reference_run, leaves, grad_output, options.repeats, tracker);
+  const auto mixed = options.bf16_mixed ? measure(mixed_run, leaves, grad_output, options.repeats, tracker) : Measurement{};
+  // --scaling: the fused op and the peak again on one thread, in this run.
+  Measurement single;
+  double single_peak = 0;
+  const int threads = torch::get_num_threads();
+  if (options.scaling) {
+    torch::set_num_threads(1);
+    const auto gemm1 = e3::perf::measure_gemm_peak(peak_options);
+    single_peak = options.double_precision ? gemm1.float64 : gemm1.float32();
+    single = measure(fused_run, leaves, grad_output, options.repeats, tracker);
+    torch::set_num_threads(threads);
+  }
+  const auto fused_count = e3::perf::fused_kernel_conv_flops(*plan, double(n), double(e), double(hidden));
+  const auto reference_count = e3::perf::reference_kernel_conv_flops(*plan, double(e), double(hidden));
 
-  std::printf("batch: %lld molecules, %lld atoms, %lld edges; %s; %d threads\n", (long long)options.batch,
-              (long long)n, (long long)e, options.double_precision ? "float64" : "float32", torch::get_num_threads());
+  std::printf("CPU: %s; batch: %lld molecules, %lld atoms, %lld edges; %s; %d threads\n", e3::perf::cpu_model().c_str(),
+              (long long)options.batch, (long long)n, (long long)e, options.double_precision ? "float64" : "float32",
+              threads);
   std::printf("layer: %s -> %s, l_f <= 2, %lld radial hidden units, %lld paths, %lld radial weights per edge\n",
               plan->rs_in().str().c_str(), plan->rs_out().str().c_str(), (long long)hidden,
               (long long)plan->num_paths(), (long long)plan->num_weights());
-  std::printf("GEMM peak (%s mm 1024^3): %.1f GFLOP/s\n\n", options.double_precision ? "float64" : "float32", peak);
+  if (options.double_precision) {
+    std::printf("GEMM peak (1024^3): float64 %.1f GFLOP/s", peak);
+  } else {
+    std::printf("GEMM peak (1024^3): float32 %.1f GFLOP/s (LibTorch on OpenBLAS %s %.1f, oneDNN %.1f)", peak,
+                e3::perf::blas_core_name().c_str(), gemm.libtorch_float32, gemm.onednn_float32);
+  }
+  if (options.bf16_mixed) std::printf("; bfloat16 %.1f GFLOP/s", gemm.bfloat16);
+  std::printf("\n\n");
   std::printf("%-10s %10s %10s %12s %12s %12s %9s\n", "", "fwd ms", "bwd ms", "fwd+bwd ms", "peak MiB", "GFLOP/s",
               "of peak");
-  auto row = [&](const char* name, const Measurement& m, const e3::bench::Flops& f) {
+  auto row = [&](const char* name, const Measurement& m, const e3::perf::Flops& f, double against) {
     const double total = m.forward_s + m.backward_s;
-    const double rate = (f.forward + f.backward) / total / 1e9;
+    const double rate = f.total() / total / 1e9;
     std::printf("%-10s %10.2f %10.2f %12.2f %12.1f %12.1f %8.0f%%\n", name, m.forward_s * 1e3, m.backward_s * 1e3,
-                total * 1e3, double(m.peak_bytes) / (1 << 20), rate, 100.0 * rate / peak);
+                total * 1e3, double(m.peak_bytes) / (1 << 20), rate, 100.0 * rate / against);
   };
-  row("fused", fused, fused_count);
-  row("reference", reference, reference_count);
-  std::printf("\nfused vs reference: %.1fx faster (forward+backward), %.1fx less peak memory, %.1fx fewer FLOPs\n",
-              (reference.forward_s + reference.backward_s) / (fused.forward_s + fused.backward_s),
-              double(reference.peak_bytes) / double(fused.peak_bytes),
-              (reference_count.forward + reference_count.backward) / (fused_count.forward + fused_count.backward));
+  row("fused", fused, fused_count, peak);
+  if (options.bf16_mixed) row("bf16-mixed", mixed, fused_count, peak);
+  if (!options.fused_only) row("reference", reference, reference_count, peak);
+  if (options.scaling) row("fused, 1t", single, fused_count, single_peak);
+  std::printf("\n");
+  if (!options.fused_only) {
+    std::printf("fused vs reference: %.1fx faster (forward+backward), %.1fx less peak memory, %.1fx fewer FLOPs\n",
+                (reference.forward_s + reference.backward_s) / (fused.forward_s + fused.backward_s),
+                double(reference.peak_bytes) / double(fused.peak_bytes), reference_count.total() / fused_count.total());
+  }
+  if (options.bf16_mixed) {
+    std::printf("bf16-mixed vs float32 fused: %.2fx faster (forward %.2fx, backward %.2fx); of peak: of float32's\n",
+                (fused.forward_s + fused.backward_s) / (mixed.forward_s + mixed.backward_s),
+                fused.forward_s / mixed.forward_s, fused.backward_s / mixed.backward_s);
+  }
+  if (options.scaling) {
+    std::printf("%d threads vs 1 (fused, forward+backward): %.2fx; GEMM peak %.2fx (fused, 1t: of the 1-thread peak)\n",
+                threads, (single.forward_s + single.backward_s) / (fused.forward_s + fused.backward_s),
+                peak / single_peak);
+  }
   return 0;
 }

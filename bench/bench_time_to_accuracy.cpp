@@ -25,6 +25,7 @@
 #include "e3/data/atomic_file.h"
 #include "e3/train/config.h"
 #include "e3/train/line_chart.h"
+#include "e3/train/reuse_freed_memory.h"
 #include "e3/train/trainer.h"
 
 namespace {
@@ -86,6 +87,7 @@ Options parse(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  e3::train::reuse_freed_memory();
   const Options options = parse(argc, argv);
   torch::set_num_threads(options.threads);
   const std::string out = options.out.empty()

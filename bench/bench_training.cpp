@@ -1,11 +1,11 @@
 // Training and inference throughput of the L·Net presets on QM9 batches.
 //
-// For each preset (default: configs/l0net.json, l1net.json, l2net.json): batches of the
-// preset's size (16) from a seeded shuffle of the data; the median of --steps training steps
-// (batch building, forward, backward, Adam) and of --steps inference passes (forward without
-// gradients) as molecules per second; the peak tensor memory of one training step (exact,
-// from a tracking allocator); and the achieved GFLOP/s of the analytic FLOP count of the
-// convolutions and radial MLPs, next to the GEMM peak measured in the same run.
+// For each preset (default: configs/l0net.json, l1net.json, l2net.json), on the target mu:
+// e3::perf::measure_throughput() (include/e3/perf/throughput.h, which `e3cpp bench` runs too):
+// the median of --steps training steps (batch building, forward, normalized loss, backward,
+// optimizer) and of --steps inference passes as molecules per second, the achieved GFLOP/s of
+// the analytic FLOP count of the convolutions and radial MLPs next to the GEMM peak measured
+// in the same run; and the peak tensor memory of those steps (exact, from a tracking allocator).
 //
 // --set KEY=VALUE (repeatable) overrides a key of every preset, e.g. --set max_radius=4 for
 // the cost-against-cutoff sweep (bench/cutoff_sweep.sh).
@@ -15,30 +15,21 @@
 
 #include <torch/torch.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
-#include "e3/data/batch.h"
-#include "e3/data/dataset.h"
-#include "e3/data/sampler.h"
-#include "e3/data/statistics.h"
-#include "e3/train/config.h"
-#include "e3/train/model_builder.h"
-#include "flop_count.h"
-#include "gemm_peak.h"
-#include "memory_tracker.h"
 #include "bench_arguments.h"
-#include "timing.h"
+#include "e3/data/dataset.h"
+#include "e3/perf/gemm_peak.h"
+#include "e3/perf/machine.h"
+#include "e3/perf/throughput.h"
+#include "e3/train/config.h"
+#include "e3/train/reuse_freed_memory.h"
+#include "memory_tracker.h"
 
 namespace {
-
-using e3::bench::Clock;
-using e3::bench::median;
-using e3::bench::seconds_since;
 
 struct Options {
   std::string data = std::string(E3_SOURCE_DIR) + "/data/qm9-sample/qm9-sample.extxyz.gz";
@@ -65,34 +56,18 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
-// The analytic FLOPs of the model's convolutions and radial MLPs on one batch.
-e3::bench::Flops model_flops(e3::models::MoleculeNet& model, const e3::data::Batch& batch) {
-  e3::bench::Flops total;
-  const double n = double(batch.num_atoms()), e = double(batch.num_edges());
-  const auto& kernel = model->options.kernel();
-  for (const auto& module : model->modules()) {
-    const auto layer = std::dynamic_pointer_cast<e3::nn::KernelConvImpl>(module);
-    if (!layer) continue;
-    const auto conv = e3::bench::fused_kernel_conv_flops(layer->plan(), n, e, double(kernel.radial_hidden()));
-    const auto radial = e3::bench::radial_mlp_flops(e, double(kernel.num_bases()), double(kernel.radial_hidden()),
-                                                    kernel.radial_layers());
-    total.forward += conv.forward + radial.forward;
-    total.backward += conv.backward + radial.backward;
-  }
-  return total;
-}
-
 int run(const Options& options) {
   auto& tracker = e3::bench::MemoryTracker::install();
   if (options.threads > 0) torch::set_num_threads(options.threads);
   const auto dataset = e3::data::Dataset::read(options.data);
-  const double peak = e3::bench::gemm_peak_gflops(torch::kFloat);
-  // bfloat16's peak beside it: what a bf16-mixed GEMM path could reach on this CPU (AVX512_BF16
-  // or AMX through LibTorch's oneDNN; without them bfloat16 runs far below float32).
-  const double bf16_peak = e3::bench::gemm_peak_gflops(torch::kBFloat16);
-  std::printf("data: %s (%zu molecules); float32; %d threads; GEMM peak (mm 1024^3): float32 %.1f, bfloat16 %.1f "
-              "GFLOP/s\n\n",
-              options.data.c_str(), dataset.size(), torch::get_num_threads(), peak, bf16_peak);
+  // bfloat16's peak beside float32's: what a bf16-mixed GEMM path could reach on this CPU
+  // (AVX512_BF16 or AMX through LibTorch's oneDNN; without them bfloat16 runs far below float32).
+  const auto peak = e3::perf::measure_gemm_peak(e3::perf::GemmPeakOptions().bfloat16(true));
+  std::printf("data: %s (%zu molecules); %d threads; CPU: %s; GEMM peak (1024^3, GFLOP/s): float32 %.1f (LibTorch %.1f "
+              "on OpenBLAS %s, oneDNN %.1f), bfloat16 %.1f\n\n",
+              options.data.c_str(), dataset.size(), torch::get_num_threads(), e3::perf::cpu_model().c_str(),
+              peak.float32(), peak.libtorch_float32, e3::perf::blas_core_name().c_str(), peak.onednn_float32,
+              peak.bfloat16);
   std::printf("%-14s %9s %9s %11s %11s %12s %10s %10s %8s\n", "preset", "atoms", "edges", "train mol/s",
               "infer mol/s", "us/edge/step", "peak MiB", "GFLOP/s", "of peak");
 
@@ -102,70 +77,28 @@ int run(const Options& options) {
     config.set("data", options.data, "bench");
     for (const auto& [key, value] : options.overrides) config.set_from_text(key, value, "--set");
     config.validate();
-    const auto batch_size = static_cast<size_t>(config.integer("batch_size"));
-    const e3::data::BatchSampler sampler(dataset.all_indices(), batch_size, /*shuffle=*/true, 0);
-    const auto batches = sampler.epoch(0);
-    if (batches.size() < static_cast<size_t>(options.steps) + 2) {
-      std::fprintf(stderr, "bench_training: the data has too few molecules for %d steps\n", options.steps);
-      return 1;
-    }
-
-    torch::manual_seed(0);
-    const double cutoff = e3::train::config_cutoff(config);
-    const double neighbors = e3::data::mean_neighbor_count(dataset, batches.front(), cutoff);
-    e3::models::MoleculeNet model(e3::train::model_options(config, neighbors));
-    model->to(torch::kFloat);
-    const auto first = e3::data::collate(dataset, batches.front(), cutoff, torch::kFloat);
-    model->calibrate(e3::train::point_clouds(first), first.atomic_numbers);
-    torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(config.number("learning_rate")));
-
-    auto train_step = [&](const std::vector<size_t>& indices) {
-      const auto batch = e3::data::collate(dataset, indices, cutoff, torch::kFloat);
-      adam.zero_grad();
-      const auto prediction = model->forward(e3::train::point_clouds(batch), batch.atomic_numbers);
-      (prediction.select(1, 0) - batch.targets.select(1, 0)).pow(2).mean().backward();
-      adam.step();
-      return batch;
-    };
-    train_step(batches[0]);  // warm-up
     const int64_t before = tracker.current();
     tracker.reset_peak();
-    train_step(batches[1]);
-    const int64_t peak_bytes = tracker.peak() - before;
-
-    std::vector<double> train_rates, infer_rates, edge_costs;
-    double atoms = 0, edges = 0, flop_rate = 0;
-    for (int s = 0; s < options.steps; ++s) {
-      const auto& indices = batches[static_cast<size_t>(s + 2)];
-      auto start = Clock::now();
-      const auto batch = train_step(indices);
-      const double train_seconds = seconds_since(start);
-      train_rates.push_back(double(indices.size()) / train_seconds);
-      edge_costs.push_back(train_seconds * 1e6 / double(batch.num_edges()));
-      const auto flops = model_flops(model, batch);
-      flop_rate += (flops.forward + flops.backward) / train_seconds / 1e9 / options.steps;
-      atoms += double(batch.num_atoms()) / options.steps;
-      edges += double(batch.num_edges()) / options.steps;
-
-      torch::NoGradGuard no_grad;
-      start = Clock::now();
-      const auto inference = e3::data::collate(dataset, indices, cutoff, torch::kFloat);
-      model->forward(e3::train::point_clouds(inference), inference.atomic_numbers);
-      infer_rates.push_back(double(indices.size()) / seconds_since(start));
-    }
+    const auto result = e3::perf::measure_throughput(
+        config, dataset, e3::perf::ThroughputOptions().steps(options.steps).reference_steps(0));
+    const double peak_mib = double(tracker.peak() - before) / (1 << 20);
+    const double step_seconds = double(config.integer("batch_size")) / result.train_molecules_per_s;
     std::string name = path.substr(path.find_last_of('/') + 1);
-    std::printf("%-14s %9.0f %9.0f %11.1f %11.1f %12.2f %10.1f %10.1f %7.0f%%\n", name.c_str(), atoms, edges,
-                median(train_rates), median(infer_rates), median(edge_costs), double(peak_bytes) / (1 << 20), flop_rate,
-                100.0 * flop_rate / peak);
+    std::printf("%-14s %9.0f %9.0f %11.1f %11.1f %12.2f %10.1f %10.1f %7.0f%%\n", name.c_str(), result.atoms_per_batch,
+                result.edges_per_batch, result.train_molecules_per_s, result.infer_molecules_per_s,
+                step_seconds * 1e6 / result.edges_per_batch, peak_mib, result.train_gflops,
+                100.0 * result.train_gflops / peak.float32());
   }
-  std::printf("\n(atoms, edges: per batch, mean; us/edge/step: training step time per edge, median; GFLOP/s: "
-              "convolutions and radial MLPs of a training step)\n");
+  std::printf("\n(atoms, edges: per batch, mean; us/edge/step: training step time per edge; peak MiB: tensor memory "
+              "of the training steps and inference passes; GFLOP/s: convolutions and radial MLPs of a training step, "
+              "of the float32 peak)\n");
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  e3::train::reuse_freed_memory();
   const Options options = parse(argc, argv);
   try {
     return run(options);

@@ -10,6 +10,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "e3/train/reuse_freed_memory.h"
 #include "e3/version.h"
 
 namespace {
@@ -39,6 +40,7 @@ std::string one_line(std::string text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  e3::train::reuse_freed_memory();
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     print_usage(std::cout);

@@ -34,6 +34,14 @@ std::vector<size_t> Dataset::all_indices() const {
   return indices;
 }
 
+std::vector<size_t> Dataset::with_target(const std::vector<size_t>& indices, Target target) const {
+  std::vector<size_t> result;
+  for (size_t index : indices) {
+    if (molecules_.at(index).has(target)) result.push_back(index);
+  }
+  return result;
+}
+
 void Dataset::require(Target target, const std::vector<size_t>& indices) const {
   for (size_t i : indices) molecules_.at(i).target(target);
 }

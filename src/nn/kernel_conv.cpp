@@ -24,7 +24,9 @@ void KernelConvImpl::reset() {
 torch::Tensor KernelConvImpl::forward(const torch::Tensor& features, const EdgeInputs& edges) {
   const auto hidden = radial->hidden(edges.basis);
   const auto weight = radial->output_weight();
-  if (options.kernel().fused()) return kernel_conv(plan_, features, edges.harmonics, hidden, weight, edges.graph);
+  if (options.kernel().fused()) {
+    return kernel_conv(plan_, features, edges.harmonics, hidden, weight, edges.graph, options.kernel().precision());
+  }
   return kernel_conv_reference(*plan_, features, edges.harmonics, hidden, weight, edges.graph);
 }
 
@@ -46,7 +48,8 @@ void KernelConvImpl::normalize_output(const torch::Tensor& output) {
 void KernelConvImpl::pretty_print(std::ostream& stream) const {
   stream << "e3::nn::KernelConv(" << options.rs_in().str() << " -> " << options.rs_out().str()
          << ", lf_max=" << options.kernel().lf_max() << ", paths=" << plan_->num_paths()
-         << (options.kernel().fused() ? ", fused" : ", reference") << ")";
+         << (options.kernel().fused() ? ", fused" : ", reference")
+         << (options.kernel().precision() == GemmPrecision::bf16_mixed ? ", bf16-mixed" : "") << ")";
 }
 
 }  // namespace e3::nn

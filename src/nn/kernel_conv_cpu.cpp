@@ -14,6 +14,11 @@
 //
 // Stage 1 reads the features in a component-major copy (within each input entry, component
 // j outer and copy v inner) so that its inner loops run contiguously over v.
+//
+// Under GemmPrecision::bf16_mixed the three large GEMMs (stage 3, dW, dT: K or N = H * P,
+// most of the op's arithmetic at large U) round their inputs to bfloat16 and accumulate in
+// float32 (bf16_gemm.h); T, dT, the outputs and the gradients stay float32, and the small
+// per-atom GEMMs of stage 2 and its backward, whose K is an atom's edge count, stay sgemm.
 
 #include "kernel_conv_cpu.h"
 
@@ -22,8 +27,10 @@
 
 #include <algorithm>
 #include <mutex>
+#include <type_traits>
 #include <vector>
 
+#include "bf16_gemm.h"
 #include "blas.h"
 
 namespace e3::nn::detail {
@@ -212,6 +219,34 @@ void gather_to_atoms(const Raw<T>& raw, int64_t d, int64_t columns, const T* x, 
   }
 }
 
+// Under bf16-mixed (`mixed`, float32 only): the bfloat16 copy of x[0, count) in `buffer`;
+// otherwise nullptr.
+template <typename T>
+const uint16_t* bf16_copy(bool mixed, const T* x, int64_t count, std::vector<uint16_t>& buffer) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (mixed) {
+      buffer.resize(count);
+      blas::to_bfloat16(x, count, buffer.data());
+      return buffer.data();
+    }
+  }
+  return nullptr;
+}
+
+// One of the large GEMMs: C = op(A) op(B) + beta C in T, or from the bfloat16 copies a16 and
+// b16 (bf16_copy() of A and B, both given or both nullptr) with float32 accumulation.
+template <typename T>
+void large_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, const uint16_t* a16,
+                int64_t lda, const T* b, const uint16_t* b16, int64_t ldb, T beta, T* c, int64_t ldc) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (a16 != nullptr) {
+      blas::gemm_bf16(trans_a, trans_b, m, n, k, a16, lda, b16, ldb, beta, c, ldc);
+      return;
+    }
+  }
+  blas::gemm(trans_a, trans_b, m, n, k, T(1), a, lda, b, ldb, beta, c, ldc);
+}
+
 // Atoms per chunk. Each thread takes whole chunks (stages 2 and 3, or their backward). A
 // chunk's T holds at most 2^21 elements (8 MiB in float32; it stays in the last-level cache),
 // and there are at least four chunks per thread to balance the load. Within those bounds
@@ -240,7 +275,7 @@ void scatter_output(const KernelOutputGroup& group, int64_t d, const T* gt, int6
 }
 
 template <typename T>
-torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in) {
+torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in, bool mixed) {
   const torch::Tensor features = to_component_major(plan.rs_in(), in.features);
   const Raw<T> raw(in, features);
   const auto options = in.features.options();
@@ -252,16 +287,19 @@ torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in) {
     torch::Tensor x = torch::empty({raw.num_edges, d, columns}, options);
     edge_messages(raw, group, paths, x.data_ptr<T>());
     const torch::Tensor w = in.weight.narrow(1, group.weight_offset, columns * mul).contiguous();  // [H * P, U]
+    std::vector<uint16_t> w_bf16;
+    const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w_bf16);
     const int64_t chunk = chunk_atoms(raw.num_nodes, d, raw.hidden, columns);
     const int64_t num_chunks = (raw.num_nodes + chunk - 1) / chunk;
     at::parallel_for(0, num_chunks, 1, [&](int64_t c0, int64_t c1) {
       torch::Tensor t = torch::empty({chunk * d, block}, options);
       torch::Tensor gt = torch::empty({chunk * d, mul}, options);
+      std::vector<uint16_t> t_bf16;
       for (int64_t c = c0; c < c1; ++c) {
-        const int64_t a0 = c * chunk, a1 = std::min(raw.num_nodes, a0 + chunk);
+        const int64_t a0 = c * chunk, a1 = std::min(raw.num_nodes, a0 + chunk), rows = (a1 - a0) * d;
         gather_to_atoms(raw, d, columns, x.data_ptr<T>(), a0, a1, t.data_ptr<T>());
-        blas::gemm(false, false, (a1 - a0) * d, mul, block, T(1), t.data_ptr<T>(), block, w.data_ptr<T>(), mul, T(0),
-                   gt.data_ptr<T>(), mul);
+        large_gemm(false, false, rows, mul, block, t.data_ptr<T>(), bf16_copy(mixed, t.data_ptr<T>(), rows * block, t_bf16),
+                   block, w.data_ptr<T>(), w16, mul, T(0), gt.data_ptr<T>(), mul);
         scatter_output(group, d, gt.data_ptr<T>(), a0, a1, output.data_ptr<T>(), dim_out);
       }
     });
@@ -271,7 +309,7 @@ torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in) {
 
 template <typename T>
 KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs& in, const torch::Tensor& grad_output,
-                                  const std::array<bool, 4>& needed) {
+                                  const std::array<bool, 4>& needed, bool mixed) {
   const torch::Tensor features = to_component_major(plan.rs_in(), in.features);
   const Raw<T> raw(in, features);
   const auto options = in.features.options();
@@ -298,6 +336,8 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
     }
     const torch::Tensor dgt = torch::cat(pieces, 1).transpose(1, 2).contiguous();
     const torch::Tensor w = in.weight.narrow(1, group.weight_offset, columns * mul).contiguous();
+    std::vector<uint16_t> w_bf16;
+    const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w_bf16);
     torch::Tensor dx = need_dx ? torch::empty({raw.num_edges, d, columns}, options) : torch::Tensor();
     const int64_t chunk = chunk_atoms(raw.num_nodes, d, hidden, columns);
     const int64_t num_chunks = (raw.num_nodes + chunk - 1) / chunk;
@@ -312,17 +352,19 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
         local_dw = torch::zeros({block, mul}, options);
       }
       if (need_radial || need_dx) dt = torch::empty({chunk * d, block}, options);
+      std::vector<uint16_t> t_bf16, dg_bf16;
       for (int64_t c = c0; c < c1; ++c) {
         const int64_t a0 = c * chunk, a1 = std::min(raw.num_nodes, a0 + chunk), rows = (a1 - a0) * d;
         const T* dg = dgt.data_ptr<T>() + a0 * d * mul;
+        const uint16_t* dg16 = bf16_copy(mixed, dg, rows * mul, dg_bf16);
         if (need_weight) {  // dW += T^T dG
           gather_to_atoms(raw, d, columns, x.data_ptr<T>(), a0, a1, t.data_ptr<T>());
-          blas::gemm(true, false, block, mul, rows, T(1), t.data_ptr<T>(), block, dg, mul, T(1),
-                     local_dw.data_ptr<T>(), mul);
+          large_gemm(true, false, block, mul, rows, t.data_ptr<T>(), bf16_copy(mixed, t.data_ptr<T>(), rows * block, t_bf16),
+                     block, dg, dg16, mul, T(1), local_dw.data_ptr<T>(), mul);
         }
         if (!need_radial && !need_dx) continue;
         // dT = dG W^T, then per atom: dh[e] += X[e, i] dT[i]^T, dX[e, i] = h[e] dT[i].
-        blas::gemm(false, true, rows, block, mul, T(1), dg, mul, w.data_ptr<T>(), mul, T(0), dt.data_ptr<T>(), block);
+        large_gemm(false, true, rows, block, mul, dg, dg16, mul, w.data_ptr<T>(), w16, mul, T(0), dt.data_ptr<T>(), block);
         for (int64_t a = a0; a < a1; ++a) {
           const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
           if (n == 0) continue;
@@ -364,18 +406,21 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
 
 }  // namespace
 
-torch::Tensor kernel_conv_forward_cpu(const KernelPlan& plan, const KernelConvInputs& inputs) {
+torch::Tensor kernel_conv_forward_cpu(const KernelPlan& plan, const KernelConvInputs& inputs, GemmPrecision precision) {
   blas::allow_only_outer_parallelism();
-  return inputs.features.scalar_type() == torch::kDouble ? forward_impl<double>(plan, inputs)
-                                                         : forward_impl<float>(plan, inputs);
+  const bool mixed = precision == GemmPrecision::bf16_mixed;
+  return inputs.features.scalar_type() == torch::kDouble ? forward_impl<double>(plan, inputs, false)
+                                                         : forward_impl<float>(plan, inputs, mixed);
 }
 
 KernelConvGradients kernel_conv_backward_cpu(const KernelPlan& plan, const KernelConvInputs& inputs,
-                                             const torch::Tensor& grad_output, const std::array<bool, 4>& needed) {
+                                             const torch::Tensor& grad_output, const std::array<bool, 4>& needed,
+                                             GemmPrecision precision) {
   blas::allow_only_outer_parallelism();
   const auto grad = grad_output.to(inputs.features.scalar_type()).contiguous();
-  return inputs.features.scalar_type() == torch::kDouble ? backward_impl<double>(plan, inputs, grad, needed)
-                                                         : backward_impl<float>(plan, inputs, grad, needed);
+  const bool mixed = precision == GemmPrecision::bf16_mixed;
+  return inputs.features.scalar_type() == torch::kDouble ? backward_impl<double>(plan, inputs, grad, needed, false)
+                                                         : backward_impl<float>(plan, inputs, grad, needed, mixed);
 }
 
 }  // namespace e3::nn::detail

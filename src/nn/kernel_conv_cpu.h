@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "e3/nn/gemm_precision.h"
 #include "e3/nn/kernel_plan.h"
 
 namespace e3::nn::detail {
@@ -24,10 +25,12 @@ struct KernelConvGradients {
   torch::Tensor features, harmonics, radial, weight;
 };
 
-torch::Tensor kernel_conv_forward_cpu(const KernelPlan& plan, const KernelConvInputs& inputs);
+/// `precision` bf16_mixed applies to float32 inputs (kernel_conv() checks it).
+torch::Tensor kernel_conv_forward_cpu(const KernelPlan& plan, const KernelConvInputs& inputs, GemmPrecision precision);
 
 /// `needed` flags, in the order features, harmonics, radial, weight.
 KernelConvGradients kernel_conv_backward_cpu(const KernelPlan& plan, const KernelConvInputs& inputs,
-                                             const torch::Tensor& grad_output, const std::array<bool, 4>& needed);
+                                             const torch::Tensor& grad_output, const std::array<bool, 4>& needed,
+                                             GemmPrecision precision);
 
 }  // namespace e3::nn::detail

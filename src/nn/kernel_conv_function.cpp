@@ -17,7 +17,8 @@ std::string shape(const torch::Tensor& t) {
 }
 
 void check_inputs(const KernelPlan& plan, const torch::Tensor& features, const torch::Tensor& harmonics,
-                  const torch::Tensor& radial_hidden, const torch::Tensor& radial_weight, const Graph& graph) {
+                  const torch::Tensor& radial_hidden, const torch::Tensor& radial_weight, const Graph& graph,
+                  GemmPrecision precision) {
   auto fail = [](const std::string& what) { throw std::invalid_argument("kernel_conv: " + what); };
   // The CPU kernels index raw pointers with edge_src and dst_offsets: their dtype and range
   // are checked here, once per call (O(E + N), small next to the convolution).
@@ -49,6 +50,10 @@ void check_inputs(const KernelPlan& plan, const torch::Tensor& features, const t
     if (t->scalar_type() != dtype) fail("all floating inputs must share the dtype of the features");
     if (t->device() != features.device()) fail("all inputs must be on one device");
   }
+  if (precision == GemmPrecision::bf16_mixed) {
+    if (dtype != torch::kFloat) fail("precision bf16-mixed needs float32 inputs");
+    if (!cpu_has_bf16_gemm()) fail("precision bf16-mixed needs a CPU with AVX512_BF16 or AMX");
+  }
 }
 
 }  // namespace
@@ -57,7 +62,7 @@ torch::Tensor KernelConvFunction::forward(torch::autograd::AutogradContext* ctx,
                                           const c10::intrusive_ptr<KernelPlan>& plan, const torch::Tensor& features,
                                           const torch::Tensor& harmonics, const torch::Tensor& radial_hidden,
                                           const torch::Tensor& radial_weight, const torch::Tensor& edge_src,
-                                          const torch::Tensor& dst_offsets) {
+                                          const torch::Tensor& dst_offsets, GemmPrecision precision) {
   // Device dispatch: a CUDA kernel would take the same inputs.
   if (!features.device().is_cpu()) {
     throw std::invalid_argument("kernel_conv: only the CPU kernel exists; use the reference implementation on " +
@@ -68,7 +73,8 @@ torch::Tensor KernelConvFunction::forward(torch::autograd::AutogradContext* ctx,
   ctx->save_for_backward({inputs.features, inputs.harmonics, inputs.radial, inputs.weight, inputs.edge_src,
                           inputs.dst_offsets});
   ctx->saved_data["plan"] = c10::IValue::make_capsule(plan);
-  return detail::kernel_conv_forward_cpu(*plan, inputs);
+  ctx->saved_data["bf16_mixed"] = precision == GemmPrecision::bf16_mixed;
+  return detail::kernel_conv_forward_cpu(*plan, inputs, precision);
 }
 
 torch::autograd::variable_list KernelConvFunction::backward(torch::autograd::AutogradContext* ctx,
@@ -79,17 +85,18 @@ torch::autograd::variable_list KernelConvFunction::backward(torch::autograd::Aut
   // needs_input_grad counts tensor inputs only: features, harmonics, radial, weight, ...
   const std::array<bool, 4> needed{ctx->needs_input_grad(0), ctx->needs_input_grad(1), ctx->needs_input_grad(2),
                                    ctx->needs_input_grad(3)};
-  const auto grads = detail::kernel_conv_backward_cpu(*plan, inputs, grad_outputs[0], needed);
+  const auto precision = ctx->saved_data["bf16_mixed"].toBool() ? GemmPrecision::bf16_mixed : GemmPrecision::float32;
+  const auto grads = detail::kernel_conv_backward_cpu(*plan, inputs, grad_outputs[0], needed, precision);
   return {torch::Tensor(), grads.features, grads.harmonics, grads.radial, grads.weight, torch::Tensor(),
-          torch::Tensor()};
+          torch::Tensor(), torch::Tensor()};
 }
 
 torch::Tensor kernel_conv(const c10::intrusive_ptr<KernelPlan>& plan, const torch::Tensor& features,
                           const torch::Tensor& harmonics, const torch::Tensor& radial_hidden,
-                          const torch::Tensor& radial_weight, const Graph& graph) {
-  check_inputs(*plan, features, harmonics, radial_hidden, radial_weight, graph);
+                          const torch::Tensor& radial_weight, const Graph& graph, GemmPrecision precision) {
+  check_inputs(*plan, features, harmonics, radial_hidden, radial_weight, graph, precision);
   return KernelConvFunction::apply(plan, features, harmonics, radial_hidden, radial_weight, graph.edge_src,
-                                   graph.dst_offsets);
+                                   graph.dst_offsets, precision);
 }
 
 }  // namespace e3::nn

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "e3/data/atom_refs.h"
 #include "e3/data/elements.h"
 #include "e3/nn/activation.h"
 
@@ -35,7 +36,8 @@ models::MoleculeNetOptions model_options(const TrainConfig& config, double avg_n
                           .radial_hidden(config.integer("radial_hidden"))
                           .radial_layers(config.integer("radial_layers"))
                           .radial_activation(nn::activation_from_string(config.string("radial_activation")))
-                          .avg_num_neighbors(avg_num_neighbors);
+                          .avg_num_neighbors(avg_num_neighbors)
+                          .precision(config_precision(config));
 
   std::vector<nn::Readout> readouts;
   for (auto target : config_targets(config)) readouts.push_back(target_readout(config, target));
@@ -64,8 +66,54 @@ models::MoleculeNetOptions model_options(const TrainConfig& config, double avg_n
       .residual(config.boolean("residual"));
 }
 
+std::vector<data::TargetStatistics> fit_output_layers(models::MoleculeNetImpl& model, const data::Dataset& dataset,
+                                                      const std::vector<size_t>& training,
+                                                      const std::vector<data::Target>& targets) {
+  std::vector<data::TargetStatistics> result;
+  for (size_t h = 0; h < targets.size(); ++h) {
+    const auto target = targets[h];
+    auto& readout = model.head(static_cast<int64_t>(h))->readout;
+    const bool per_atom = readout->options.readout() == nn::Readout::sum;
+    const auto statistics = data::target_statistics(dataset, dataset.with_target(training, target), target, per_atom);
+    if (!(statistics.std > 0.0)) {
+      throw ConfigError(std::string("the training molecules all have the same ") + data::target_name(target) +
+                        ": there is nothing to learn");
+    }
+    readout->set_statistics(statistics.mean, statistics.std);
+    std::vector<double> references;
+    for (int64_t z : model.options.elements()) references.push_back(data::atom_reference(z, target));
+    readout->set_references(torch::tensor(references, torch::kDouble));
+    result.push_back(statistics);
+  }
+  return result;
+}
+
 double config_cutoff(const TrainConfig& config) {
   return nn::RadialBasis(model_options(config, 1.0).radial_basis())->cutoff();
+}
+
+nn::GemmPrecision config_precision(const TrainConfig& config) {
+  const auto requested = nn::gemm_precision_from_string(config.string("precision"));
+  return requested == nn::GemmPrecision::bf16_mixed && !nn::cpu_has_bf16_gemm() ? nn::GemmPrecision::float32
+                                                                                : requested;
+}
+
+std::string precision_notice(const TrainConfig& config) {
+  if (config.string("precision") != "bf16-mixed" || nn::cpu_has_bf16_gemm()) return "";
+  return "precision bf16-mixed: this CPU has neither AVX512_BF16 nor AMX; running float32";
+}
+
+std::unique_ptr<torch::optim::Optimizer> config_optimizer(const TrainConfig& config,
+                                                          const std::vector<torch::Tensor>& parameters) {
+  const double rate = config.number("learning_rate"), decay = config.number("weight_decay");
+  if (decay > 0.0) {
+    return std::make_unique<torch::optim::AdamW>(parameters, torch::optim::AdamWOptions(rate).weight_decay(decay));
+  }
+  return std::make_unique<torch::optim::Adam>(parameters, torch::optim::AdamOptions(rate));
+}
+
+LossOptions config_loss(const TrainConfig& config) {
+  return LossOptions().kind(loss_kind_from_string(config.string("loss"))).huber_delta(config.number("huber_delta"));
 }
 
 torch::Dtype config_dtype(const TrainConfig& config) {

@@ -1,7 +1,5 @@
 #include "e3/train/trainer.h"
 
-#include <torch/optim/adam.h>
-#include <torch/optim/adamw.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -10,7 +8,6 @@
 #include <iomanip>
 #include <sstream>
 
-#include "e3/data/atom_refs.h"
 #include "e3/data/atomic_file.h"
 #include "e3/data/batch.h"
 #include "e3/data/geometry.h"
@@ -31,14 +28,6 @@ constexpr size_t kCalibrationMolecules = 128;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-std::vector<size_t> with_target(const data::Dataset& dataset, const std::vector<size_t>& indices, data::Target target) {
-  std::vector<size_t> result;
-  for (size_t index : indices) {
-    if (dataset[index].has(target)) result.push_back(index);
-  }
-  return result;
-}
-
 // What start() and resume() both require of the data before a step is taken: every element
 // known to the model, no two atoms of a molecule (nearly) coinciding, and every target given
 // for some training and some validation molecule (a molecule without a target is masked out of
@@ -55,21 +44,12 @@ void check_data(const models::MoleculeNet& model, const data::Dataset& dataset, 
   }
   for (auto target : targets) {
     for (const auto& [part, name] : {std::pair{&split.train, "training"}, std::pair{&split.val, "validation"}}) {
-      if (with_target(dataset, *part, target).empty()) {
+      if (dataset.with_target(*part, target).empty()) {
         throw ConfigError(data_path + ": no " + std::string(name) + " molecule has the target " +
                           data::target_name(target) + ": there is nothing to learn or measure it on");
       }
     }
   }
-}
-
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& config,
-                                                        const std::vector<torch::Tensor>& parameters) {
-  const double rate = config.number("learning_rate"), decay = config.number("weight_decay");
-  if (decay > 0.0) {
-    return std::make_unique<torch::optim::AdamW>(parameters, torch::optim::AdamWOptions(rate).weight_decay(decay));
-  }
-  return std::make_unique<torch::optim::Adam>(parameters, torch::optim::AdamOptions(rate));
 }
 
 int64_t batches_per_epoch(const TrainConfig& config, const data::Split& split) {
@@ -101,10 +81,8 @@ Trainer::Trainer(RunDirectory directory, TrainConfig config, data::Dataset datas
       dtype_(config_dtype(config_)),
       model_(std::move(model)),
       parameters_(model_->parameters()),
-      optimizer_(make_optimizer(config_, parameters_)),
-      loss_(LossOptions()
-                .kind(loss_kind_from_string(config_.string("loss")))
-                .huber_delta(config_.number("huber_delta"))),
+      optimizer_(config_optimizer(config_, parameters_)),
+      loss_(config_loss(config_)),
       interval_(parse_validation_interval(config_.string("validate_every"))),
       schedule_(std::make_unique<LearningRateSchedule>(schedule_options(config_, split_))),
       parallel_(parallel ? std::move(parallel) : std::make_shared<SingleProcess>()) {
@@ -128,6 +106,7 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
   auto directory = main ? RunDirectory::create(run_path) : RunDirectory::named(run_path);
   const std::string& data_path = config.string("data");
   log << "reading " << data_path << std::endl;
+  if (const auto notice = precision_notice(config); !notice.empty()) log << notice << std::endl;
   auto dataset = data::Dataset::read(data_path);
   const auto sizes = config.string("split").empty() ? data::default_split_sizes(dataset.size())
                                                     : data::parse_split_sizes(config.string("split"), dataset.size());
@@ -148,26 +127,17 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
 
   // The output layer of each target: its atom references (2.58) and the statistics of (2.59)
   // on the training molecules that have it.
+  const auto statistics = fit_output_layers(*model, dataset, split.train, targets);
   std::ostringstream statistics_log;
   std::vector<double> score_scales;
   for (size_t h = 0; h < targets.size(); ++h) {
     const auto target = targets[h];
-    auto& readout = model->head(static_cast<int64_t>(h))->readout;
-    const bool per_atom = readout->options.readout() == nn::Readout::sum;
-    const auto training = with_target(dataset, split.train, target);
-    const auto statistics = data::target_statistics(dataset, training, target, per_atom);
+    const auto training = dataset.with_target(split.train, target);
     score_scales.push_back(data::target_statistics(dataset, training, target, /*per_atom=*/false).std);
-    if (!(statistics.std > 0.0)) {
-      throw ConfigError(std::string("the training molecules all have the same ") + data::target_name(target) +
-                        ": there is nothing to learn");
-    }
-    readout->set_statistics(statistics.mean, statistics.std);
-    std::vector<double> references;
-    for (int64_t z : model->options.elements()) references.push_back(data::atom_reference(z, target));
-    readout->set_references(torch::tensor(references, torch::kDouble));
+    const bool per_atom = model->head(static_cast<int64_t>(h))->readout->options.readout() == nn::Readout::sum;
     statistics_log << data::target_name(target) << " [" << data::thesis_unit(target) << "]: "
-                   << (per_atom ? "per-atom " : "") << "mean " << statistics.mean << ", std " << statistics.std
-                   << " (2.59, " << statistics.count << " training molecules)\n";
+                   << (per_atom ? "per-atom " : "") << "mean " << statistics[h].mean << ", std " << statistics[h].std
+                   << " (2.59, " << statistics[h].count << " training molecules)\n";
   }
   std::string initialization = "initialization of (B.7)";
   if (config.boolean("calibrate")) {
@@ -230,6 +200,7 @@ Trainer Trainer::resume(const std::string& run_path,
   }
   config.validate();
   log << "reading " << config.string("data") << std::endl;
+  if (const auto notice = precision_notice(config); !notice.empty()) log << notice << std::endl;
   auto dataset = data::Dataset::read(config.string("data"));
   auto split = data::read_split(directory.split(), dataset);
   models::MoleculeNet model(model_options(config, config.number("avg_num_neighbors")));

@@ -35,12 +35,13 @@ struct Problem {
   c10::intrusive_ptr<KernelPlan> plan;
   Graph graph;
   torch::Tensor features, positions, hidden, weight;
+  GemmPrecision precision = GemmPrecision::float32;  ///< of the fused op
 
   torch::Tensor harmonics() const {
     const auto vectors = positions.index_select(0, graph.edge_src) - positions.index_select(0, graph.edge_dst);
     return o3::spherical_harmonics(orders_up_to(plan->lf_max()), vectors);
   }
-  torch::Tensor fused() const { return kernel_conv(plan, features, harmonics(), hidden, weight, graph); }
+  torch::Tensor fused() const { return kernel_conv(plan, features, harmonics(), hidden, weight, graph, precision); }
   torch::Tensor reference() const { return kernel_conv_reference(*plan, features, harmonics(), hidden, weight, graph); }
 };
 
@@ -102,6 +103,52 @@ TEST(KernelConvFused, MatchesReferenceFloat64) {
 TEST(KernelConvFused, MatchesReferenceFloat32) {
   expect_fused_matches_reference("64x0+21x1", "64x0+21x0+21x1", 2, torch::kFloat, 1e-5);
   expect_fused_matches_reference("42x0+14x1+8x2", "42x0+22x0+14x1+8x2", 2, torch::kFloat, 1e-5);
+}
+
+// bf16-mixed rounds the large GEMMs' inputs to bfloat16 (8 significant bits): the output and
+// every gradient stay within a bfloat16 rounding of float32's (relative to each tensor's
+// largest entry), and differ from them by more than float32 rounding (the bfloat16 path ran).
+TEST(KernelConvFused, Bf16MixedStaysWithinBfloat16RoundingOfFloat32) {
+  if (!cpu_has_bf16_gemm()) GTEST_SKIP() << "this CPU has neither AVX512_BF16 nor AMX";
+  auto p = make_problem("64x0+21x1", "64x0+21x0+21x1", 2, torch::kFloat, {7, 11, 4, 1, 9}, 16, 42);
+  auto generator = at::detail::createCPUGenerator(7);
+  const auto grad_output = torch::randn({p.graph.num_nodes, p.plan->rs_out().dim()}, generator);
+  const auto exact = evaluate(p, true, grad_output);
+  p.precision = GemmPrecision::bf16_mixed;
+  const auto mixed = evaluate(p, true, grad_output);
+  const char* names[] = {"output", "d features", "d positions", "d radial hidden", "d weight"};
+  for (size_t i = 0; i < exact.size(); ++i) {
+    EXPECT_EQ(mixed[i].scalar_type(), torch::kFloat) << names[i];
+    const double error = relative_error(mixed[i], exact[i]);
+    EXPECT_LT(error, 1e-2) << names[i];
+    EXPECT_GT(error, 1e-5) << names[i];
+  }
+}
+
+TEST(KernelConvFused, Bf16MixedNeedsFloat32InputsAndACpuThatHasIt) {
+  auto p = make_problem("3x0+1x1", "2x0+1x1", 1, torch::kDouble, {4, 3}, 4, 9);
+  p.precision = GemmPrecision::bf16_mixed;
+  EXPECT_THROW(p.fused(), std::invalid_argument);
+  auto single = make_problem("3x0+1x1", "2x0+1x1", 1, torch::kFloat, {4, 3}, 4, 9);
+  single.precision = GemmPrecision::bf16_mixed;
+  if (cpu_has_bf16_gemm()) {
+    EXPECT_NO_THROW(single.fused());
+  } else {
+    EXPECT_THROW(single.fused(), std::invalid_argument);
+  }
+}
+
+TEST(GemmPrecision, ParsesItsNames) {
+  EXPECT_EQ(gemm_precision_from_string("float32"), GemmPrecision::float32);
+  EXPECT_EQ(gemm_precision_from_string("bf16-mixed"), GemmPrecision::bf16_mixed);
+  EXPECT_EQ(to_string(GemmPrecision::bf16_mixed), "bf16-mixed");
+  EXPECT_EQ(to_string(GemmPrecision::float32), "float32");
+  try {
+    gemm_precision_from_string("bf16");
+    ADD_FAILURE() << "accepted bf16";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find("float32, bf16-mixed"), std::string::npos) << error.what();
+  }
 }
 
 TEST(KernelConvFused, FilterOrdersUpToLfMax) {

@@ -30,6 +30,8 @@ class Dataset {
   std::optional<size_t> find(const std::string& id) const;
   /// 0, 1, ..., size() - 1.
   std::vector<size_t> all_indices() const;
+  /// The molecules of `indices` that have `target`, in their order.
+  std::vector<size_t> with_target(const std::vector<size_t>& indices, Target target) const;
   /// Checks that every molecule of `indices` has `target`: a DataError naming the file and
   /// line of the first one that does not ("missing property").
   void require(Target target, const std::vector<size_t>& indices) const;

@@ -6,6 +6,7 @@
 
 #include "e3/nn/activation.h"
 #include "e3/nn/edge_inputs.h"
+#include "e3/nn/gemm_precision.h"
 #include "e3/nn/kernel_plan.h"
 #include "e3/nn/mlp.h"
 #include "e3/o3/rs.h"
@@ -26,6 +27,8 @@ struct KernelOptions {
   TORCH_ARG(o3::ShNormalization, harmonics_normalization) = o3::ShNormalization::integral;
   /// true: the fused op (kernel_conv_function.h); false: the reference (kernel_conv_reference.h).
   TORCH_ARG(bool, fused) = true;
+  /// The fused op's large GEMMs (kernel_conv()); the reference always computes in the inputs' dtype.
+  TORCH_ARG(GemmPrecision, precision) = GemmPrecision::float32;
 };
 
 struct KernelConvOptions {

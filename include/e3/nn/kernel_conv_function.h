@@ -12,6 +12,7 @@
 #include <torch/csrc/autograd/custom_function.h>
 #include <torch/types.h>
 
+#include "e3/nn/gemm_precision.h"
 #include "e3/nn/graph.h"
 #include "e3/nn/kernel_plan.h"
 
@@ -23,7 +24,8 @@ class KernelConvFunction : public torch::autograd::Function<KernelConvFunction> 
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const c10::intrusive_ptr<KernelPlan>& plan,
                                const torch::Tensor& features, const torch::Tensor& harmonics,
                                const torch::Tensor& radial_hidden, const torch::Tensor& radial_weight,
-                               const torch::Tensor& edge_src, const torch::Tensor& dst_offsets);
+                               const torch::Tensor& edge_src, const torch::Tensor& dst_offsets,
+                               GemmPrecision precision);
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grad_outputs);
 };
@@ -33,8 +35,13 @@ class KernelConvFunction : public torch::autograd::Function<KernelConvFunction> 
 /// the same function as kernel_conv_reference(). All floating inputs share one dtype
 /// (float32 or float64) and device. Throws std::invalid_argument on shape mismatches and on a
 /// graph that breaks its invariants (Graph::check()).
+///
+/// `precision` bf16_mixed (float32 inputs only; for a CPU where cpu_has_bf16_gemm()) runs
+/// stage 3 and its two backward GEMMs with bfloat16 inputs and float32 accumulation; the
+/// per-edge and per-atom stages, the outputs and every gradient stay float32.
 torch::Tensor kernel_conv(const c10::intrusive_ptr<KernelPlan>& plan, const torch::Tensor& features,
                           const torch::Tensor& harmonics, const torch::Tensor& radial_hidden,
-                          const torch::Tensor& radial_weight, const Graph& graph);
+                          const torch::Tensor& radial_weight, const Graph& graph,
+                          GemmPrecision precision = GemmPrecision::float32);
 
 }  // namespace e3::nn

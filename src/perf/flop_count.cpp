@@ -1,6 +1,8 @@
-#include "flop_count.h"
+#include "e3/perf/flop_count.h"
 
-namespace e3::bench {
+#include "e3/nn/kernel_conv.h"
+
+namespace e3::perf {
 
 Flops fused_kernel_conv_flops(const nn::KernelPlan& plan, double n, double e, double h) {
   double stage1 = 0, stage2 = 0, stage3 = 0, stage1_backward = 0, edge_backward = 0;
@@ -40,4 +42,20 @@ Flops radial_mlp_flops(double e, double bases, double h, int64_t layers) {
   return {forward, 2 * forward};  // input and weight gradients
 }
 
-}  // namespace e3::bench
+Flops model_flops(models::MoleculeNetImpl& model, double n, double e) {
+  Flops total;
+  const auto& kernel = model.options.kernel();
+  const double h = double(kernel.radial_hidden());
+  for (const auto& module : model.modules()) {
+    const auto layer = std::dynamic_pointer_cast<nn::KernelConvImpl>(module);
+    if (!layer) continue;
+    const auto conv = layer->options.kernel().fused() ? fused_kernel_conv_flops(layer->plan(), n, e, h)
+                                                      : reference_kernel_conv_flops(layer->plan(), e, h);
+    const auto radial = radial_mlp_flops(e, double(kernel.num_bases()), h, kernel.radial_layers());
+    total.forward += conv.forward + radial.forward;
+    total.backward += conv.backward + radial.backward;
+  }
+  return total;
+}
+
+}  // namespace e3::perf

@@ -1,12 +1,15 @@
 #pragma once
-// Analytic FLOP counts (a multiply-add counts 2) of the algorithms the benchmarks time.
+// Analytic FLOP counts (a multiply-add counts 2) of the algorithms e3cpp runs, the numerator
+// of every "achieved GFLOP/s" figure (e3cpp bench, the benchmarks in bench/).
 
+#include "e3/models/molecule_net.h"
 #include "e3/nn/kernel_plan.h"
 
-namespace e3::bench {
+namespace e3::perf {
 
 struct Flops {
   double forward = 0, backward = 0;
+  double total() const { return forward + backward; }
 };
 
 /// The fused KernelConv (DESIGN.md's reassociated order) on `n` atoms, `e` edges and `h`
@@ -21,4 +24,9 @@ Flops reference_kernel_conv_flops(const nn::KernelPlan& plan, double e, double h
 /// (the output layer is part of the KernelConv counts).
 Flops radial_mlp_flops(double e, double bases, double h, int64_t layers);
 
-}  // namespace e3::bench
+/// The convolutions (fused, or the reference when the model's kernels are) and radial MLPs of
+/// `model` on a batch of `n` atoms and `e` edges: the bulk of a step's arithmetic. Not counted:
+/// embedding, gates, output layers and MLP heads, the optimizer.
+Flops model_flops(models::MoleculeNetImpl& model, double n, double e);
+
+}  // namespace e3::perf
