@@ -12,6 +12,7 @@ const std::vector<Command>& commands() {
       {"report", "Table 3.5 for your runs: test MAE per target and run, beside the thesis' numbers", run_report},
       {"compare", "validation curves of several runs in one SVG figure (like Figures 3.2-3.5)", run_compare},
       {"hpsearch", "random hyperparameter search (Table 3.3) shared by many workers; its leaderboard", run_hpsearch},
+      {"bench", "training and inference molecules/s of a configuration on this machine, against its GEMM peak", run_bench},
       {"tetris", "the tetris chirality experiment: train on 8 shapes, test on random rotations (Fig. 2.12)", run_tetris},
   };
   return table;

@@ -28,5 +28,6 @@ int run_report(const Arguments& args);
 int run_compare(const Arguments& args);
 int run_tetris(const Arguments& args);
 int run_hpsearch(const Arguments& args);
+int run_bench(const Arguments& args);
 
 }  // namespace e3::cli

@@ -11,6 +11,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "config_options.h"
 #include "e3/data/targets.h"
 #include "e3/dist/launcher.h"
 #include "e3/dist/process_group_data_parallel.h"
@@ -31,28 +32,6 @@ void request_stop(int signal) {
   std::signal(signal, SIG_DFL);
 }
 
-std::string flag_name(const std::string& key) {
-  std::string flag = key;
-  for (char& c : flag) c = c == '_' ? '-' : c;
-  return flag;
-}
-
-std::string key_name(const std::string& flag) {
-  std::string key = flag;
-  for (char& c : key) c = c == '-' ? '_' : c;
-  return key;
-}
-
-const char* metavar(train::ConfigType type) {
-  switch (type) {
-    case train::ConfigType::integer: return "N";
-    case train::ConfigType::number: return "X";
-    case train::ConfigType::string: return "TEXT";
-    case train::ConfigType::boolean: return "BOOL";
-  }
-  return "VALUE";
-}
-
 ArgParser make_parser() {
   ArgParser parser("e3cpp train",
                    "Trains a network on QM9 targets with Adam: an L-Net (thesis Section 3.1, Figure 3.1) or the\n"
@@ -70,10 +49,7 @@ ArgParser make_parser() {
       .option("dist-timeout", "SECONDS", "how long joining, a step's communication or a silent rank may take (300)")
       .option("dist-backend", "NAME", "the collective backend: gloo (CPU; nccl needs a CUDA build)");
   add_threads_option(parser);
-  for (const auto& key : train::config_keys()) {
-    parser.option(flag_name(key.name), metavar(key.type),
-                  std::string(key.help) + " (default: " + key.default_value.dump() + ")");
-  }
+  add_config_options(parser);
   parser.epilog(
       "Every key of a configuration file can be given as a flag; precedence: defaults < --config < flags.\n"
       "Ctrl-C stops after the current batch and saves; `e3cpp train --resume RUN` continues exactly.\n"
@@ -81,15 +57,6 @@ ArgParser make_parser() {
       "on one machine, or --world-size/--rank/--master (or torchrun's WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT)\n"
       "for processes started on several machines.");
   return parser;
-}
-
-// The configuration keys given as flags, as (key, text) pairs.
-std::vector<std::pair<std::string, std::string>> key_flags(const ParsedArgs& parsed) {
-  std::vector<std::pair<std::string, std::string>> flags;
-  for (const auto& [name, value] : parsed.given_options()) {
-    if (train::find_config_key(key_name(name))) flags.emplace_back(key_name(name), value);
-  }
-  return flags;
 }
 
 // `e3cpp train ... --nproc N`: starts N ranks of the same command without --nproc, supervises
@@ -150,7 +117,7 @@ int run_train(const Arguments& args) {
   const auto parsed = parser.parse(args);
   if (parsed.given("nproc")) return launch_ranks(args, parsed);
   apply_threads_option(parsed);
-  const auto flags = key_flags(parsed);
+  const auto flags = config_flags(parsed);
   const auto parallel = data_parallel(parsed);
   // Rank 0 alone speaks for the run.
   std::ostream silent(nullptr);
@@ -164,15 +131,7 @@ int run_train(const Arguments& args) {
     trainer.emplace(train::Trainer::resume(parsed.value("resume"), flags, out, parallel));
   } else {
     if (!parsed.given("out")) throw UsageError("give --out RUN for a new run (or --resume RUN to continue one)");
-    auto config = parsed.given("config") ? train::TrainConfig::from_file(parsed.value("config")) : train::TrainConfig();
-    for (const auto& [key, text] : flags) {
-      try {
-        config.set_from_text(key, text, "--" + flag_name(key));
-      } catch (const train::ConfigError& error) {
-        throw UsageError(error.what());
-      }
-    }
-    trainer.emplace(train::Trainer::start(std::move(config), parsed.value("out"), out, parallel));
+    trainer.emplace(train::Trainer::start(config_from_options(parsed), parsed.value("out"), out, parallel));
   }
 
   std::signal(SIGINT, request_stop);
