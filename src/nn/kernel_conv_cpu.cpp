@@ -3,17 +3,21 @@
 // For each output group (U channels of order l_out, d = 2 l_out + 1 components) and the
 // P input columns of its paths, (2.49) is evaluated as
 //   stage 1, per edge:   X[e, i, c]   = sum_{j,k} n^p C_jki Y_k(e) F[src(e), v, j]     (c = column of path p + v)
-//   stage 2, per atom:   T[A, i, H, c] = sum_{e -> A} h[e, H] X[e, i, c]               (small GEMMs)
-//   stage 3, per atom:   G[A, u, i]   = sum_{H, c} T[A, i, H, c] W[H, c, u]            (one GEMM per chunk of atoms)
+//   stage 2, per atom:   T[A, i, c, H] = sum_{e -> A} X[e, i, c] h[e, H]               (one small GEMM per atom)
+//   stage 3, per atom:   G[A, u, i]   = sum_{c, H} T[A, i, c, H] W[H, c, u]            (one GEMM per chunk of atoms)
 // so that the H*U*V work per edge of forming R_uv (2.35) is never done and no per-edge
 // [U x V] weight or kernel exists. The backward pass (2.50)-(2.52) reassociates the same
-// way: dW = T^T dG, dT = dG W^T, dh[e] = X[e] dT[dst(e)]^T, dX[e] = h[e] dT[dst(e)], and
+// way: dW = T^T dG, dT = dG W^T, dh[e] = X[e] dT[dst(e)], dX[e] = h[e] dT[dst(e)]^T, and
 // dF, dY from dX through the stage-1 contraction. T is rebuilt chunk by chunk in the
 // backward pass instead of being stored, so memory stays at O(E * P * d) plus one chunk per
-// thread. Threads split the atoms in chunks and run their GEMMs on their own (blas.h).
+// thread. Each thread takes a contiguous range of atoms of about equal work (atom_chunks()), in
+// chunks, and runs its GEMMs on its own (blas.h).
 //
 // Stage 1 reads the features in a component-major copy (within each input entry, component
-// j outer and copy v inner) so that its inner loops run contiguously over v.
+// j outer and copy v inner) so that its inner loops run contiguously over v. T keeps H
+// innermost so that an atom's T is one GEMM over all components (M = d * P, N = H, K = its
+// edges), not d GEMMs, and its backward two; stage 3 then multiplies by W reordered to
+// [(c, H), u] (weight_by_column()), a copy of H * P * U values per call.
 //
 // Under GemmPrecision::bf16_mixed the three large GEMMs (stage 3, dW, dT: K or N = H * P,
 // most of the op's arithmetic at large U) round their inputs to bfloat16 and accumulate in
@@ -200,23 +204,31 @@ void edge_messages_backward(const Raw<T>& raw, const KernelOutputGroup& group,
   });
 }
 
-// Stage 2 for atoms [a0, a1): t[a - a0, i] = h_A^T X_A[:, i] ([H, P]), for each component i.
-// Runs on the calling thread (callers parallelize over chunks of atoms).
+// Stage 2 for atoms [a0, a1): t[a - a0] = X_A^T h_A ([(i, c), H]). Runs on the calling
+// thread (callers parallelize over chunks of atoms).
 template <typename T>
 void gather_to_atoms(const Raw<T>& raw, int64_t d, int64_t columns, const T* x, int64_t a0, int64_t a1, T* t) {
-  const int64_t hidden = raw.hidden, block = hidden * columns;
+  const int64_t hidden = raw.hidden, rows = d * columns;
   for (int64_t a = a0; a < a1; ++a) {
     const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
-    T* ta = t + (a - a0) * d * block;
+    T* ta = t + (a - a0) * rows * hidden;
     if (n == 0) {
-      std::fill(ta, ta + d * block, T(0));
+      std::fill(ta, ta + rows * hidden, T(0));
       continue;
     }
-    for (int64_t i = 0; i < d; ++i) {
-      blas::gemm(true, false, hidden, columns, n, T(1), raw.radial + e0 * hidden, hidden,
-                 x + e0 * d * columns + i * columns, d * columns, T(0), ta + i * block, columns);
-    }
+    blas::gemm(true, false, rows, hidden, n, T(1), x + e0 * rows, rows, raw.radial + e0 * hidden, hidden, T(0), ta,
+               hidden);
   }
+}
+
+// A group's part of the radial MLP's output layer, [H, P * U] in the weight's layout (H, c, u),
+// as [(c, H), u]: the row order of T's columns.
+torch::Tensor weight_by_column(const torch::Tensor& weight, const KernelOutputGroup& group, int64_t hidden) {
+  return weight.narrow(1, group.weight_offset, group.columns * group.mul_out)
+      .view({hidden, group.columns, group.mul_out})
+      .permute({1, 0, 2})
+      .contiguous()
+      .view({group.columns * hidden, group.mul_out});
 }
 
 // Under bf16-mixed (`mixed`, float32 only): the bfloat16 copy of x[0, count) in `buffer`;
@@ -247,15 +259,49 @@ void large_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, con
   blas::gemm(trans_a, trans_b, m, n, k, T(1), a, lda, b, ldb, beta, c, ldc);
 }
 
-// Atoms per chunk. Each thread takes whole chunks (stages 2 and 3, or their backward). A
-// chunk's T holds at most 2^21 elements (8 MiB in float32; it stays in the last-level cache),
-// and there are at least four chunks per thread to balance the load. Within those bounds
-// bigger chunks are faster: the stage-3 GEMM has chunk * d rows, and with chunks of 2^19
-// elements (about 30 rows for an L1Net layer) it ran at half the speed (bench_kernel_conv).
-int64_t chunk_atoms(int64_t num_nodes, int64_t d, int64_t hidden, int64_t columns) {
-  const int64_t by_memory = (int64_t(1) << 21) / std::max<int64_t>(1, d * hidden * columns);
-  const int64_t by_balance = (num_nodes + 4 * at::get_num_threads() - 1) / (4 * at::get_num_threads());
-  return std::max<int64_t>(1, std::min(by_memory, by_balance));
+// How stages 2 and 3 (or their backward) split the atoms: one contiguous range per thread, of
+// about equal work, each taken in chunks. An atom's work is its edges (stage 2: H * P * d per
+// edge) and its stage-3 GEMM rows (H * P * d * U: U edges' worth); QM9 batches mix molecules
+// of 3 to 29 atoms, so equal atom counts would leave one thread waiting for the other. The
+// ranges depend on the thread count only, not on timing, so results are deterministic.
+struct AtomChunks {
+  int64_t chunk = 1;            // atoms per chunk at most
+  std::vector<int64_t> bounds;  // range p: atoms [bounds[p], bounds[p + 1])
+  int64_t parts() const { return int64_t(bounds.size()) - 1; }
+};
+
+// A chunk's T holds at most 2^20 elements (4 MiB in float32, in the last-level cache). The
+// stage-3 GEMM has chunk * d rows: with 2^19 elements (about 30 rows for an L1Net layer) it ran
+// at half the speed, and 2^21 was 5-15% slower than 2^20 on an AMD EPYC with 1 MiB of L2 per
+// core (bench_kernel_conv --scaling, alternating runs).
+AtomChunks atom_chunks(const int64_t* offsets, int64_t num_nodes, int64_t d, int64_t hidden, int64_t columns,
+                       int64_t mul_out) {
+  AtomChunks result;
+  result.chunk = std::max<int64_t>(1, (int64_t(1) << 20) / std::max<int64_t>(1, d * hidden * columns));
+  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), num_nodes));
+  const double total = double(offsets[num_nodes]) + double(mul_out) * double(num_nodes);
+  result.bounds.push_back(0);
+  double work = 0;
+  for (int64_t a = 0; a < num_nodes && result.parts() < parts - 1; ++a) {
+    work += double(offsets[a + 1] - offsets[a]) + double(mul_out);
+    if (work >= total * double(result.parts() + 1) / double(parts)) result.bounds.push_back(a + 1);
+  }
+  result.bounds.push_back(num_nodes);
+  return result;
+}
+
+// Runs `chunk_work(a0, a1)` on every chunk of `chunks`, each range on its own thread after
+// `thread_setup(first_range)` (the thread's buffers).
+template <typename Setup, typename Work>
+void for_each_chunk(const AtomChunks& chunks, const Setup& thread_setup, const Work& chunk_work) {
+  at::parallel_for(0, chunks.parts(), 1, [&](int64_t p0, int64_t p1) {
+    auto buffers = thread_setup(p0);
+    for (int64_t p = p0; p < p1; ++p) {
+      for (int64_t a0 = chunks.bounds[p]; a0 < chunks.bounds[p + 1]; a0 += chunks.chunk) {
+        chunk_work(buffers, a0, std::min(chunks.bounds[p + 1], a0 + chunks.chunk));
+      }
+    }
+  });
 }
 
 // Writes stage 3's result for atoms [a0, a1), gt [(a - a0) * d + i, channel], into each
@@ -286,22 +332,24 @@ torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in, b
     const auto paths = path_coefficients<T>(group);
     torch::Tensor x = torch::empty({raw.num_edges, d, columns}, options);
     edge_messages(raw, group, paths, x.data_ptr<T>());
-    const torch::Tensor w = in.weight.narrow(1, group.weight_offset, columns * mul).contiguous();  // [H * P, U]
+    const torch::Tensor w = weight_by_column(in.weight, group, raw.hidden);  // [(c, H), U]
     std::vector<uint16_t> w_bf16;
     const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w_bf16);
-    const int64_t chunk = chunk_atoms(raw.num_nodes, d, raw.hidden, columns);
-    const int64_t num_chunks = (raw.num_nodes + chunk - 1) / chunk;
-    at::parallel_for(0, num_chunks, 1, [&](int64_t c0, int64_t c1) {
-      torch::Tensor t = torch::empty({chunk * d, block}, options);
-      torch::Tensor gt = torch::empty({chunk * d, mul}, options);
+    const auto chunks = atom_chunks(raw.offsets, raw.num_nodes, d, raw.hidden, columns, mul);
+    struct Buffers {
+      torch::Tensor t, gt;
       std::vector<uint16_t> t_bf16;
-      for (int64_t c = c0; c < c1; ++c) {
-        const int64_t a0 = c * chunk, a1 = std::min(raw.num_nodes, a0 + chunk), rows = (a1 - a0) * d;
-        gather_to_atoms(raw, d, columns, x.data_ptr<T>(), a0, a1, t.data_ptr<T>());
-        large_gemm(false, false, rows, mul, block, t.data_ptr<T>(), bf16_copy(mixed, t.data_ptr<T>(), rows * block, t_bf16),
-                   block, w.data_ptr<T>(), w16, mul, T(0), gt.data_ptr<T>(), mul);
-        scatter_output(group, d, gt.data_ptr<T>(), a0, a1, output.data_ptr<T>(), dim_out);
-      }
+    };
+    const auto setup = [&](int64_t) {
+      return Buffers{torch::empty({chunks.chunk * d, block}, options), torch::empty({chunks.chunk * d, mul}, options), {}};
+    };
+    for_each_chunk(chunks, setup, [&](Buffers& b, int64_t a0, int64_t a1) {
+      const int64_t rows = (a1 - a0) * d;
+      T* t = b.t.template data_ptr<T>();
+      gather_to_atoms(raw, d, columns, x.data_ptr<T>(), a0, a1, t);
+      large_gemm(false, false, rows, mul, block, t, bf16_copy(mixed, t, rows * block, b.t_bf16), block, w.data_ptr<T>(),
+                 w16, mul, T(0), b.gt.template data_ptr<T>(), mul);
+      scatter_output(group, d, b.gt.template data_ptr<T>(), a0, a1, output.data_ptr<T>(), dim_out);
     });
   }
   return output;
@@ -335,61 +383,64 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
       pieces.push_back(grad_output.narrow(1, slice.out_offset, slice.mul * d).view({raw.num_nodes, slice.mul, d}));
     }
     const torch::Tensor dgt = torch::cat(pieces, 1).transpose(1, 2).contiguous();
-    const torch::Tensor w = in.weight.narrow(1, group.weight_offset, columns * mul).contiguous();
+    const torch::Tensor w = weight_by_column(in.weight, group, hidden);
     std::vector<uint16_t> w_bf16;
     const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w_bf16);
     torch::Tensor dx = need_dx ? torch::empty({raw.num_edges, d, columns}, options) : torch::Tensor();
-    const int64_t chunk = chunk_atoms(raw.num_nodes, d, hidden, columns);
-    const int64_t num_chunks = (raw.num_nodes + chunk - 1) / chunk;
-    // Each thread's part of dW, keyed by its first chunk and summed in chunk order below, so
+    const auto chunks = atom_chunks(raw.offsets, raw.num_nodes, d, hidden, columns, mul);
+    // Each thread's part of dW, keyed by its first range and summed in range order below, so
     // that the result does not depend on which thread finishes first.
     std::mutex dw_mutex;
     std::vector<std::pair<int64_t, torch::Tensor>> dw_parts;
-    at::parallel_for(0, num_chunks, 1, [&](int64_t c0, int64_t c1) {
-      torch::Tensor t, local_dw, dt;
-      if (need_weight) {
-        t = torch::empty({chunk * d, block}, options);
-        local_dw = torch::zeros({block, mul}, options);
-      }
-      if (need_radial || need_dx) dt = torch::empty({chunk * d, block}, options);
+    struct Buffers {
+      torch::Tensor t, dw, dt;
       std::vector<uint16_t> t_bf16, dg_bf16;
-      for (int64_t c = c0; c < c1; ++c) {
-        const int64_t a0 = c * chunk, a1 = std::min(raw.num_nodes, a0 + chunk), rows = (a1 - a0) * d;
-        const T* dg = dgt.data_ptr<T>() + a0 * d * mul;
-        const uint16_t* dg16 = bf16_copy(mixed, dg, rows * mul, dg_bf16);
-        if (need_weight) {  // dW += T^T dG
-          gather_to_atoms(raw, d, columns, x.data_ptr<T>(), a0, a1, t.data_ptr<T>());
-          large_gemm(true, false, block, mul, rows, t.data_ptr<T>(), bf16_copy(mixed, t.data_ptr<T>(), rows * block, t_bf16),
-                     block, dg, dg16, mul, T(1), local_dw.data_ptr<T>(), mul);
-        }
-        if (!need_radial && !need_dx) continue;
-        // dT = dG W^T, then per atom: dh[e] += X[e, i] dT[i]^T, dX[e, i] = h[e] dT[i].
-        large_gemm(false, true, rows, block, mul, dg, dg16, mul, w.data_ptr<T>(), w16, mul, T(0), dt.data_ptr<T>(), block);
-        for (int64_t a = a0; a < a1; ++a) {
-          const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
-          if (n == 0) continue;
-          for (int64_t i = 0; i < d; ++i) {
-            const T* dta = dt.data_ptr<T>() + ((a - a0) * d + i) * block;
-            if (need_radial) {
-              blas::gemm(false, true, n, hidden, columns, T(1), x.data_ptr<T>() + e0 * d * columns + i * columns,
-                         d * columns, dta, columns, T(1), grads.radial.data_ptr<T>() + e0 * hidden, hidden);
-            }
-            if (need_dx) {
-              blas::gemm(false, false, n, columns, hidden, T(1), raw.radial + e0 * hidden, hidden, dta, columns, T(0),
-                         dx.data_ptr<T>() + e0 * d * columns + i * columns, d * columns);
-            }
-          }
-        }
-      }
+    };
+    const auto setup = [&](int64_t first_range) {
+      Buffers b;
       if (need_weight) {
+        b.t = torch::empty({chunks.chunk * d, block}, options);
+        b.dw = torch::zeros({block, mul}, options);
         std::lock_guard<std::mutex> lock(dw_mutex);
-        dw_parts.emplace_back(c0, local_dw);
+        dw_parts.emplace_back(first_range, b.dw);
+      }
+      if (need_radial || need_dx) b.dt = torch::empty({chunks.chunk * d, block}, options);
+      return b;
+    };
+    for_each_chunk(chunks, setup, [&](Buffers& b, int64_t a0, int64_t a1) {
+      const int64_t rows = (a1 - a0) * d;
+      const T* dg = dgt.data_ptr<T>() + a0 * d * mul;
+      const uint16_t* dg16 = bf16_copy(mixed, dg, rows * mul, b.dg_bf16);
+      if (need_weight) {  // dW += T^T dG
+        T* t = b.t.template data_ptr<T>();
+        gather_to_atoms(raw, d, columns, x.data_ptr<T>(), a0, a1, t);
+        large_gemm(true, false, block, mul, rows, t, bf16_copy(mixed, t, rows * block, b.t_bf16), block, dg, dg16, mul,
+                   T(1), b.dw.template data_ptr<T>(), mul);
+      }
+      if (!need_radial && !need_dx) return;
+      // dT = dG W^T, then per atom: dh[e] += X[e] dT_A ([(i, c)] . [(i, c), H]), dX[e] = h[e] dT_A^T.
+      const T* dt = b.dt.template data_ptr<T>();
+      large_gemm(false, true, rows, block, mul, dg, dg16, mul, w.data_ptr<T>(), w16, mul, T(0), b.dt.template data_ptr<T>(),
+                 block);
+      const int64_t width = d * columns;
+      for (int64_t a = a0; a < a1; ++a) {
+        const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
+        if (n == 0) continue;
+        const T* dta = dt + (a - a0) * width * hidden;
+        if (need_radial) {
+          blas::gemm(false, false, n, hidden, width, T(1), x.data_ptr<T>() + e0 * width, width, dta, hidden, T(1),
+                     grads.radial.data_ptr<T>() + e0 * hidden, hidden);
+        }
+        if (need_dx) {
+          blas::gemm(false, true, n, width, hidden, T(1), raw.radial + e0 * hidden, hidden, dta, hidden, T(0),
+                     dx.data_ptr<T>() + e0 * width, width);
+        }
       }
     });
     if (need_weight) {
       std::sort(dw_parts.begin(), dw_parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       auto dw = grads.weight.narrow(1, group.weight_offset, columns * mul).view({hidden, columns, mul});
-      for (const auto& part : dw_parts) dw.add_(part.second.view({hidden, columns, mul}));
+      for (const auto& part : dw_parts) dw.add_(part.second.view({columns, hidden, mul}).permute({1, 0, 2}));
     }
     if (need_dx) {
       edge_messages_backward(raw, group, paths, dx.data_ptr<T>(),
