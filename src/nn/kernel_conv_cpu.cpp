@@ -231,19 +231,26 @@ torch::Tensor weight_by_column(const torch::Tensor& weight, const KernelOutputGr
       .view({group.columns * hidden, group.mul_out});
 }
 
-// Under bf16-mixed (`mixed`, float32 only): the bfloat16 copy of x[0, count) in `buffer`;
-// otherwise nullptr.
+// Under bf16-mixed (`mixed`, float32 only): the bfloat16 copy of x[0, count) in `buffer`,
+// followed by zeros up to `padded` (>= count) values; otherwise nullptr.
 template <typename T>
-const uint16_t* bf16_copy(bool mixed, const T* x, int64_t count, std::vector<uint16_t>& buffer) {
+const uint16_t* bf16_copy(bool mixed, const T* x, int64_t count, int64_t padded, std::vector<uint16_t>& buffer) {
   if constexpr (std::is_same_v<T, float>) {
     if (mixed) {
-      buffer.resize(count);
+      buffer.resize(padded);
       blas::to_bfloat16(x, count, buffer.data());
+      std::fill(buffer.begin() + count, buffer.end(), uint16_t(0));
       return buffer.data();
     }
   }
   return nullptr;
 }
+
+// The rows a chunk's large GEMMs take: its own, or under bf16-mixed always those of a full
+// chunk (the rest zeros, which add nothing): oneDNN generates a bfloat16 kernel for every new
+// shape (0.5-2 ms each, measured on an AMD EPYC), which the varying chunks of every batch
+// would otherwise pay again and again; with one shape per layer they are made once.
+int64_t gemm_rows(bool mixed, int64_t rows, int64_t full_rows) { return mixed ? full_rows : rows; }
 
 // One of the large GEMMs: C = op(A) op(B) + beta C in T, or from the bfloat16 copies a16 and
 // b16 (bf16_copy() of A and B, both given or both nullptr) with float32 accumulation.
@@ -334,7 +341,7 @@ torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in, b
     edge_messages(raw, group, paths, x.data_ptr<T>());
     const torch::Tensor w = weight_by_column(in.weight, group, raw.hidden);  // [(c, H), U]
     std::vector<uint16_t> w_bf16;
-    const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w_bf16);
+    const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w.numel(), w_bf16);
     const auto chunks = atom_chunks(raw.offsets, raw.num_nodes, d, raw.hidden, columns, mul);
     struct Buffers {
       torch::Tensor t, gt;
@@ -344,11 +351,11 @@ torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in, b
       return Buffers{torch::empty({chunks.chunk * d, block}, options), torch::empty({chunks.chunk * d, mul}, options), {}};
     };
     for_each_chunk(chunks, setup, [&](Buffers& b, int64_t a0, int64_t a1) {
-      const int64_t rows = (a1 - a0) * d;
+      const int64_t rows = (a1 - a0) * d, m = gemm_rows(mixed, rows, chunks.chunk * d);
       T* t = b.t.template data_ptr<T>();
       gather_to_atoms(raw, d, columns, x.data_ptr<T>(), a0, a1, t);
-      large_gemm(false, false, rows, mul, block, t, bf16_copy(mixed, t, rows * block, b.t_bf16), block, w.data_ptr<T>(),
-                 w16, mul, T(0), b.gt.template data_ptr<T>(), mul);
+      large_gemm(false, false, m, mul, block, t, bf16_copy(mixed, t, rows * block, m * block, b.t_bf16), block,
+                 w.data_ptr<T>(), w16, mul, T(0), b.gt.template data_ptr<T>(), mul);
       scatter_output(group, d, b.gt.template data_ptr<T>(), a0, a1, output.data_ptr<T>(), dim_out);
     });
   }
@@ -385,7 +392,7 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
     const torch::Tensor dgt = torch::cat(pieces, 1).transpose(1, 2).contiguous();
     const torch::Tensor w = weight_by_column(in.weight, group, hidden);
     std::vector<uint16_t> w_bf16;
-    const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w_bf16);
+    const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w.numel(), w_bf16);
     torch::Tensor dx = need_dx ? torch::empty({raw.num_edges, d, columns}, options) : torch::Tensor();
     const auto chunks = atom_chunks(raw.offsets, raw.num_nodes, d, hidden, columns, mul);
     // Each thread's part of dW, keyed by its first range and summed in range order below, so
@@ -408,19 +415,19 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
       return b;
     };
     for_each_chunk(chunks, setup, [&](Buffers& b, int64_t a0, int64_t a1) {
-      const int64_t rows = (a1 - a0) * d;
+      const int64_t rows = (a1 - a0) * d, m = gemm_rows(mixed, rows, chunks.chunk * d);
       const T* dg = dgt.data_ptr<T>() + a0 * d * mul;
-      const uint16_t* dg16 = bf16_copy(mixed, dg, rows * mul, b.dg_bf16);
+      const uint16_t* dg16 = bf16_copy(mixed, dg, rows * mul, m * mul, b.dg_bf16);
       if (need_weight) {  // dW += T^T dG
         T* t = b.t.template data_ptr<T>();
         gather_to_atoms(raw, d, columns, x.data_ptr<T>(), a0, a1, t);
-        large_gemm(true, false, block, mul, rows, t, bf16_copy(mixed, t, rows * block, b.t_bf16), block, dg, dg16, mul,
-                   T(1), b.dw.template data_ptr<T>(), mul);
+        large_gemm(true, false, block, mul, m, t, bf16_copy(mixed, t, rows * block, m * block, b.t_bf16), block, dg,
+                   dg16, mul, T(1), b.dw.template data_ptr<T>(), mul);
       }
       if (!need_radial && !need_dx) return;
       // dT = dG W^T, then per atom: dh[e] += X[e] dT_A ([(i, c)] . [(i, c), H]), dX[e] = h[e] dT_A^T.
       const T* dt = b.dt.template data_ptr<T>();
-      large_gemm(false, true, rows, block, mul, dg, dg16, mul, w.data_ptr<T>(), w16, mul, T(0), b.dt.template data_ptr<T>(),
+      large_gemm(false, true, m, block, mul, dg, dg16, mul, w.data_ptr<T>(), w16, mul, T(0), b.dt.template data_ptr<T>(),
                  block);
       const int64_t width = d * columns;
       for (int64_t a = a0; a < a1; ++a) {
