@@ -228,7 +228,7 @@ int main(int argc, char** argv) {
                 double(reference.peak_bytes) / double(fused.peak_bytes), reference_count.total() / fused_count.total());
   }
   if (options.bf16_mixed) {
-    std::printf("bf16-mixed vs float32 fused: %.2fx faster (forward %.2fx, backward %.2fx); of peak: of float32's\n",
+    std::printf("bf16-mixed vs float32 fused: %.2fx faster (forward %.2fx, backward %.2fx); its 'of peak' is of the float32 peak\n",
                 (fused.forward_s + fused.backward_s) / (mixed.forward_s + mixed.backward_s),
                 fused.forward_s / mixed.forward_s, fused.backward_s / mixed.backward_s);
   }
