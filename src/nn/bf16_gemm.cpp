@@ -24,8 +24,8 @@ struct ThreadGemms {
   std::map<GemmKey, dnnl::matmul> primitives;
 };
 
-// The batch sizes vary from batch to batch and so do the chunks' row counts; the cache is
-// emptied when it grows past this many shapes rather than grow without bound.
+// The fused op pads its chunks to one row count per layer, but callers may pass any shape; the
+// cache is emptied when it grows past this many shapes rather than grow without bound.
 constexpr size_t kMaxCachedShapes = 512;
 
 dnnl::memory::desc matrix(int64_t rows, int64_t cols, bool transposed, int64_t ld, dnnl::memory::data_type type) {
@@ -34,10 +34,7 @@ dnnl::memory::desc matrix(int64_t rows, int64_t cols, bool transposed, int64_t l
   return dnnl::memory::desc({rows, cols}, type, strides);
 }
 
-}  // namespace
-
-namespace {
-
+// float32 to bfloat16, rounded to nearest even; a NaN stays a (quiet) NaN.
 void to_bfloat16_scalar(const float* src, int64_t count, uint16_t* dst) {
   for (int64_t i = 0; i < count; ++i) {
     uint32_t bits;
