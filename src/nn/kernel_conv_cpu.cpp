@@ -330,7 +330,7 @@ void scatter_output(const KernelOutputGroup& group, int64_t d, const T* gt, int6
 // Adds the threads' parts of a group's dW, each [(c, H), u] as T's columns are ordered, into
 // the radial MLP's weight gradient [H, num_weights] (its (c, u) columns at the group's
 // offset), in the order of `parts`. The rows of H are split over the threads: the sum
-// touches P * U * H values per part, which one thread took 3% of a layer's backward pass on.
+// touches P * U * H values per part, a serial step between the parallel loops otherwise.
 template <typename T>
 void add_weight_parts(const KernelOutputGroup& group, int64_t hidden,
                       const std::vector<std::pair<int64_t, torch::Tensor>>& parts, torch::Tensor& weight_grad) {
