@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "e3/nn/moments.h"
+
 namespace e3::models {
 namespace {
 
@@ -52,6 +54,8 @@ void MoleculeNetImpl::reset() {
                                           .gate_activation(options.gate_activation())
                                           .residual(options.residual())));
   heads.clear();
+  // The spatial extent's centre is the centre of nuclear charge.
+  const std::vector<double> nuclear_charges(elements.begin(), elements.end());
   for (size_t i = 0; i < options.heads().size(); ++i) {
     heads.push_back(register_module(
         "head" + std::to_string(i),
@@ -59,7 +63,8 @@ void MoleculeNetImpl::reset() {
                        .kernel(options.kernel())
                        .scalar_activation(options.scalar_activation())
                        .gate_activation(options.gate_activation())
-                       .residual(options.residual()))));
+                       .residual(options.residual())
+                       .centre_weights(nuclear_charges))));
   }
 }
 
@@ -85,15 +90,30 @@ nn::EdgeInputs MoleculeNetImpl::edge_inputs(const PointClouds& molecules) {
   return nn::embed_edges(molecules.graph, molecules.positions, basis, kernel.lf_max(), kernel.harmonics_normalization());
 }
 
-torch::Tensor MoleculeNetImpl::forward(const PointClouds& molecules, const torch::Tensor& atomic_numbers) {
+MoleculePredictions MoleculeNetImpl::predict(const PointClouds& molecules, const torch::Tensor& atomic_numbers) {
   const auto atom_types = types(atomic_numbers);
   const auto edges = edge_inputs(molecules);
   const auto features = featurization->forward(embedding->forward(atom_types), edges);
   std::vector<torch::Tensor> outputs;
+  MoleculePredictions predictions;
   for (auto& head : heads) {
-    outputs.push_back(head->forward(features, edges, atom_types, molecules.cloud_index, molecules.num_clouds));
+    if (head->readout->options.readout() == nn::Readout::dipole) {
+      auto vectors = head->dipole_vectors(features, edges, molecules.cloud_index, molecules.num_clouds,
+                                          molecules.positions);
+      outputs.push_back(nn::smooth_norm(vectors));
+      predictions.dipoles.push_back(std::move(vectors));
+    } else {
+      outputs.push_back(head->forward(features, edges, atom_types, molecules.cloud_index, molecules.num_clouds,
+                                      molecules.positions));
+      predictions.dipoles.emplace_back();
+    }
   }
-  return torch::stack(outputs, 1);
+  predictions.values = torch::stack(outputs, 1);
+  return predictions;
+}
+
+torch::Tensor MoleculeNetImpl::forward(const PointClouds& molecules, const torch::Tensor& atomic_numbers) {
+  return predict(molecules, atomic_numbers).values;
 }
 
 void MoleculeNetImpl::calibrate(const PointClouds& molecules, const torch::Tensor& atomic_numbers) {

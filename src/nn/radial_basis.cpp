@@ -23,6 +23,21 @@ std::string to_string(RadialBasisType type) {
   throw std::logic_error("unhandled radial basis");
 }
 
+Envelope envelope_from_string(const std::string& name) {
+  if (name == "none") return Envelope::none;
+  if (name == "polynomial") return Envelope::polynomial;
+  throw std::invalid_argument("unknown envelope '" + name + "' (valid: none, polynomial)");
+}
+
+std::string to_string(Envelope envelope) { return envelope == Envelope::none ? "none" : "polynomial"; }
+
+torch::Tensor polynomial_envelope(const torch::Tensor& x, int64_t p) {
+  const auto n = static_cast<double>(p);
+  const auto xp = x.pow(n);
+  const auto u = 1.0 - (n + 1.0) * (n + 2.0) / 2.0 * xp + n * (n + 2.0) * xp * x - n * (n + 1.0) / 2.0 * xp * x * x;
+  return u * (x < 1.0).to(x.scalar_type());
+}
+
 RadialBasisImpl::RadialBasisImpl(RadialBasisOptions options_) : options(std::move(options_)) { reset(); }
 
 void RadialBasisImpl::reset() {
@@ -30,6 +45,7 @@ void RadialBasisImpl::reset() {
   const double max_radius = options.max_radius();
   if (n < 1) throw std::invalid_argument("radial basis: num_bases must be at least 1");
   if (!(max_radius > 0.0)) throw std::invalid_argument("radial basis: max_radius must be positive");
+  if (options.envelope_exponent() < 1) throw std::invalid_argument("radial basis: envelope_exponent must be at least 1");
   switch (options.type()) {
     case RadialBasisType::gaussian:
     case RadialBasisType::cosine: {
@@ -61,6 +77,12 @@ void RadialBasisImpl::reset() {
 }
 
 torch::Tensor RadialBasisImpl::evaluate(const torch::Tensor& distances) const {
+  const auto values = evaluate_basis(distances);
+  if (options.envelope() == Envelope::none) return values;
+  return values * polynomial_envelope(distances / cutoff_, options.envelope_exponent()).unsqueeze(-1);
+}
+
+torch::Tensor RadialBasisImpl::evaluate_basis(const torch::Tensor& distances) const {
   const auto d = distances.unsqueeze(-1);
   const auto centers = centers_.to(distances.options());
   switch (options.type()) {
@@ -90,7 +112,9 @@ torch::Tensor RadialBasisImpl::forward(const torch::Tensor& distances) {
 
 void RadialBasisImpl::pretty_print(std::ostream& stream) const {
   stream << "e3::nn::RadialBasis(" << to_string(options.type()) << ", num_bases=" << options.num_bases()
-         << ", max_radius=" << options.max_radius() << ", cutoff=" << cutoff_ << ")";
+         << ", max_radius=" << options.max_radius() << ", cutoff=" << cutoff_;
+  if (options.envelope() != Envelope::none) stream << ", envelope=polynomial(" << options.envelope_exponent() << ")";
+  stream << ")";
 }
 
 }  // namespace e3::nn

@@ -74,7 +74,11 @@ std::string legend(const ResultsTable& table) {
   out << "Test MAE in Table 3.5's units.";
   for (const auto& run : table.runs) {
     out << " " << run.label << ": " << run.molecules << " molecules of the " << run.split << " split of " << run.data
-        << ".";
+        << "; readouts:";
+    for (size_t t = 0; t < run.targets.size(); ++t) {
+      out << (t ? ", " : " ") << data::target_name(run.targets[t]) << ' ' << run.readouts[t];
+    }
+    out << ".";
   }
   if (!table.references.empty()) {
     out << " (thesis): the thesis' Table 3.5, on the full QM9 (L0Net, L1Net: 55 epochs; ARandNet, BRandNet: 100).";
@@ -99,6 +103,9 @@ RunResult evaluate_run(const std::string& path, const std::string& split) {
   result.molecules = static_cast<int64_t>(indices.size());
   result.targets = run.targets();
   result.errors = run.evaluate(dataset, indices);
+  for (int64_t h = 0; h < run.model()->num_heads(); ++h) {
+    result.readouts.push_back(nn::to_string(run.model()->head(h)->readout->options.readout()));
+  }
   return result;
 }
 
@@ -163,17 +170,19 @@ nlohmann::json to_json(const ResultsTable& table) {
   for (auto target : rows(table)) json["units"][data::target_name(target)] = data::report_unit(target);
   json["runs"] = nlohmann::json::array();
   for (const auto& run : table.runs) {
-    nlohmann::json mae = nlohmann::json::object();
-    for (auto target : run.targets) {
-      const auto value = run_mae(run, target);
-      mae[data::target_name(target)] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+    nlohmann::json mae = nlohmann::json::object(), readouts = nlohmann::json::object();
+    for (size_t t = 0; t < run.targets.size(); ++t) {
+      const auto value = run_mae(run, run.targets[t]);
+      mae[data::target_name(run.targets[t])] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+      readouts[data::target_name(run.targets[t])] = run.readouts[t];
     }
     json["runs"].push_back({{"run", run.run},
                             {"label", run.label},
                             {"data", run.data},
                             {"split", run.split},
                             {"molecules", run.molecules},
-                            {"mae", mae}});
+                            {"mae", mae},
+                            {"readouts", readouts}});
   }
   json["thesis"] = nlohmann::json::object();
   for (const auto& model : table.references) {

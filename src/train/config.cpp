@@ -15,6 +15,7 @@
 #include "e3/nn/activation.h"
 #include "e3/nn/radial_basis.h"
 #include "e3/o3/rs.h"
+#include "e3/train/readout_choice.h"
 #include "e3/train/validation_interval.h"
 
 namespace e3::train {
@@ -79,6 +80,9 @@ const std::vector<ConfigKey>& config_keys() {
       {"num_bases", T::integer, 50, "number of radial basis functions"},
       {"max_radius", T::number, 10.0, "largest basis center (cosine, gaussian) or cutoff (bessel), Angstrom"},
       {"gaussian_cutoff", T::number, 0.0, "where the gaussian basis is cut; 0: where it falls to 1e-4"},
+      {"envelope", T::string, "none",
+       "none, or polynomial: the basis times DimeNet's envelope u(d / cutoff), which goes smoothly to 0 at the cutoff"},
+      {"envelope_exponent", T::integer, 6, "polynomial envelope: its exponent p (NequIP's and MACE's 6)"},
       {"radial_layers", T::integer, 2, "hidden layers of the radial MLP"},
       {"radial_hidden", T::integer, 128, "neurons per hidden layer of the radial MLP"},
       {"radial_activation", T::string, "silu", "activation of the radial MLP"},
@@ -86,7 +90,9 @@ const std::vector<ConfigKey>& config_keys() {
       {"gate_activation", T::string, "sigmoid", "activation of the gates (2.54)"},
       {"residual", T::boolean, true, "residual connections between layers of equal representation"},
       {"readout", T::string, "sum",
-       "per molecule: sum over atoms (2.60), mean, or auto (mean for homo, lumo, gap; sum otherwise)"},
+       "per molecule: sum over atoms (2.60), mean, auto (mean for homo, lumo, gap; sum otherwise), dipole (mu: "
+       "|sum of charges x positions + atomic dipoles|) or spatial_extent (r2); per target as TARGET=KIND, e.g. "
+       "auto,mu=dipole,r2=spatial_extent"},
       {"avg_num_neighbors", T::number, 0.0, "neighbour count of the kernel normalization; 0: measured on the training set"},
       {"calibrate", T::boolean, true,
        "rescale each layer to unit output second moment on training molecules (false: (B.7) alone)"},
@@ -275,16 +281,19 @@ void TrainConfig::validate() const {
   at_least("num_bases", 2);
   positive("max_radius");
   not_negative("gaussian_cutoff");
+  parses("envelope", [](const std::string& text) { nn::envelope_from_string(text); });
+  at_least("envelope_exponent", 1);
   at_least("radial_layers", 0);
   at_least("radial_hidden", 1);
   for (const char* name : {"radial_activation", "scalar_activation", "gate_activation"}) {
     parses(name, [](const std::string& text) { nn::activation_from_string(text); });
   }
-  one_of("readout", {"sum", "mean", "auto"});
   not_negative("avg_num_neighbors");
 
   if (string("targets").empty()) fail("targets", "is not set: give --targets (e.g. --targets mu, or all)");
   parses("targets", [](const std::string& text) { data::parse_target_list(text); });
+  const auto targets = data::parse_target_list(string("targets"));
+  parses("readout", [&](const std::string& text) { check_readout_choice(text, targets); });
   if (string("data").empty()) fail("data", "is not set: give --data (a QM9 file, directory or archive)");
   at_least("seed", 0);
 

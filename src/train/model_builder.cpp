@@ -7,6 +7,8 @@
 #include "e3/data/atom_refs.h"
 #include "e3/data/elements.h"
 #include "e3/nn/activation.h"
+#include "e3/train/moment_statistics.h"
+#include "e3/train/readout_choice.h"
 
 namespace e3::train {
 
@@ -15,10 +17,7 @@ std::vector<data::Target> config_targets(const TrainConfig& config) {
 }
 
 nn::Readout target_readout(const TrainConfig& config, data::Target target) {
-  const std::string& readout = config.string("readout");
-  if (readout != "auto") return nn::readout_from_string(readout);
-  const bool intensive = target == data::Target::homo || target == data::Target::lumo || target == data::Target::gap;
-  return intensive ? nn::Readout::mean : nn::Readout::sum;
+  return chosen_readout(config.string("readout"), target);
 }
 
 models::MoleculeNetOptions model_options(const TrainConfig& config, double avg_num_neighbors) {
@@ -26,10 +25,18 @@ models::MoleculeNetOptions model_options(const TrainConfig& config, double avg_n
   const auto representation = o3::Rs::parse(config.string("representation"));
   const auto output_representation = o3::Rs::parse(config.string("output_representation"));
   const int lmax = lnet ? representation.lmax() : std::max(representation.lmax(), output_representation.lmax());
-  const int lf_max = config.integer("lf_max") >= 0 ? static_cast<int>(config.integer("lf_max")) : 2 * lmax;
+  std::vector<nn::Readout> readouts;
+  for (auto target : config_targets(config)) readouts.push_back(target_readout(config, target));
+  // A dipole head's last convolution writes a vector: from scalar features (L0Net) only a filter
+  // of order 1 reaches it.
+  const bool dipole = std::count(readouts.begin(), readouts.end(), nn::Readout::dipole) > 0;
+  const int lf_max = config.integer("lf_max") >= 0 ? static_cast<int>(config.integer("lf_max"))
+                                                    : std::max(2 * lmax, dipole ? 1 : 0);
   const auto basis = nn::RadialBasisOptions(nn::radial_basis_type_from_string(config.string("radial_basis")),
                                             config.integer("num_bases"), config.number("max_radius"))
-                         .gaussian_cutoff(config.number("gaussian_cutoff"));
+                         .gaussian_cutoff(config.number("gaussian_cutoff"))
+                         .envelope(nn::envelope_from_string(config.string("envelope")))
+                         .envelope_exponent(config.integer("envelope_exponent"));
   const auto kernel = nn::KernelOptions()
                           .lf_max(lf_max)
                           .num_bases(config.integer("num_bases"))
@@ -39,8 +46,6 @@ models::MoleculeNetOptions model_options(const TrainConfig& config, double avg_n
                           .avg_num_neighbors(avg_num_neighbors)
                           .precision(config_precision(config));
 
-  std::vector<nn::Readout> readouts;
-  for (auto target : config_targets(config)) readouts.push_back(target_readout(config, target));
   models::MoleculeNetOptions options;
   if (lnet) {
     options = models::lnet_options(representation, config.integer("layers"), readouts);
@@ -73,13 +78,28 @@ std::vector<data::TargetStatistics> fit_output_layers(models::MoleculeNetImpl& m
   for (size_t h = 0; h < targets.size(); ++h) {
     const auto target = targets[h];
     auto& readout = model.head(static_cast<int64_t>(h))->readout;
-    const bool per_atom = readout->options.readout() == nn::Readout::sum;
-    const auto statistics = data::target_statistics(dataset, dataset.with_target(training, target), target, per_atom);
+    const auto kind = readout->options.readout();
+    const auto with_target = dataset.with_target(training, target);
+    const auto statistics = data::target_statistics(dataset, with_target, target, per_atom_statistics(kind));
     if (!(statistics.std > 0.0)) {
       throw ConfigError(std::string("the training molecules all have the same ") + data::target_name(target) +
                         ": there is nothing to learn");
     }
-    readout->set_statistics(statistics.mean, statistics.std);
+    // The physical readouts have no per-atom shift; their std is the loss' unit alone.
+    switch (kind) {
+      case nn::Readout::sum:
+      case nn::Readout::mean: readout->set_statistics(statistics.mean, statistics.std); break;
+      case nn::Readout::dipole:
+        readout->set_statistics(0.0, statistics.std);
+        readout->set_scale(dipole_scale(dataset, with_target));
+        break;
+      case nn::Readout::spatial_extent: {
+        const auto weights = spatial_extent_weights(dataset, with_target);
+        readout->set_statistics(weights.mean, statistics.std);
+        readout->set_scale(weights.scale);
+        break;
+      }
+    }
     std::vector<double> references;
     for (int64_t z : model.options.elements()) references.push_back(data::atom_reference(z, target));
     readout->set_references(torch::tensor(references, torch::kDouble));
@@ -87,6 +107,8 @@ std::vector<data::TargetStatistics> fit_output_layers(models::MoleculeNetImpl& m
   }
   return result;
 }
+
+bool per_atom_statistics(nn::Readout readout) { return readout != nn::Readout::mean; }
 
 double config_cutoff(const TrainConfig& config) {
   return nn::RadialBasis(model_options(config, 1.0).radial_basis())->cutoff();

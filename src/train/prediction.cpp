@@ -26,26 +26,39 @@ void require_known_elements(const models::MoleculeNet& model, const data::Datase
   }
 }
 
-std::vector<std::vector<double>> predict(models::MoleculeNet& model, const data::Dataset& dataset,
-                                         const std::vector<size_t>& indices, int64_t batch_size, torch::Dtype dtype) {
+Predictions predict_with_dipoles(models::MoleculeNet& model, const data::Dataset& dataset,
+                                 const std::vector<size_t>& indices, int64_t batch_size, torch::Dtype dtype) {
   require_known_elements(model, dataset, indices);
   const bool was_training = model->is_training();
   model->eval();
   torch::NoGradGuard no_grad;
-  std::vector<std::vector<double>> predictions(static_cast<size_t>(model->num_heads()));
-  for (auto& values : predictions) values.reserve(indices.size());
+  Predictions result;
+  result.values.resize(static_cast<size_t>(model->num_heads()));
+  result.dipoles.resize(result.values.size());
+  for (auto& values : result.values) values.reserve(indices.size());
   for (size_t start = 0; start < indices.size(); start += static_cast<size_t>(batch_size)) {
     const std::vector<size_t> chunk(indices.begin() + start,
                                     indices.begin() + std::min(indices.size(), start + static_cast<size_t>(batch_size)));
     const auto batch = data::collate(dataset, chunk, model->cutoff(), dtype);
-    const auto values = model->forward(point_clouds(batch), batch.atomic_numbers).t().contiguous();  // [heads, M]
+    const auto predictions = model->predict(point_clouds(batch), batch.atomic_numbers);
+    const auto values = predictions.values.t().contiguous();  // [heads, M]
     for (int64_t h = 0; h < values.size(0); ++h) {
       const double* row = values[h].data_ptr<double>();
-      predictions[h].insert(predictions[h].end(), row, row + values.size(1));
+      result.values[h].insert(result.values[h].end(), row, row + values.size(1));
+      const auto& vectors = predictions.dipoles[static_cast<size_t>(h)];
+      if (!vectors.defined()) continue;
+      const auto rows = vectors.to(torch::kDouble).contiguous();
+      const double* v = rows.data_ptr<double>();
+      for (int64_t m = 0; m < rows.size(0); ++m) result.dipoles[h].push_back({v[3 * m], v[3 * m + 1], v[3 * m + 2]});
     }
   }
   model->train(was_training);
-  return predictions;
+  return result;
+}
+
+std::vector<std::vector<double>> predict(models::MoleculeNet& model, const data::Dataset& dataset,
+                                         const std::vector<size_t>& indices, int64_t batch_size, torch::Dtype dtype) {
+  return predict_with_dipoles(model, dataset, indices, batch_size, dtype).values;
 }
 
 std::vector<ErrorSums> target_error_sums(const std::vector<std::vector<double>>& predictions,

@@ -53,7 +53,16 @@ TrainedRun TrainedRun::open(const std::string& path, RunCheckpoint checkpoint) {
 data::Split TrainedRun::split(const data::Dataset& dataset) const { return data::read_split(directory_.split(), dataset); }
 
 std::vector<std::vector<double>> TrainedRun::predict(const data::Dataset& dataset, const std::vector<size_t>& indices) {
-  return train::predict(model_, dataset, indices, config_.integer("eval_batch_size"), config_dtype(config_));
+  return predict_with_dipoles(dataset, indices).values;
+}
+
+bool TrainedRun::has_dipole(size_t index) {
+  return model_->head(static_cast<int64_t>(index))->readout->options.readout() == nn::Readout::dipole;
+}
+
+Predictions TrainedRun::predict_with_dipoles(const data::Dataset& dataset, const std::vector<size_t>& indices) {
+  return train::predict_with_dipoles(model_, dataset, indices, config_.integer("eval_batch_size"),
+                                     config_dtype(config_));
 }
 
 std::vector<ErrorMetrics> TrainedRun::evaluate(const data::Dataset& dataset, const std::vector<size_t>& indices) {

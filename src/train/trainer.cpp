@@ -134,10 +134,18 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
     const auto target = targets[h];
     const auto training = dataset.with_target(split.train, target);
     score_scales.push_back(data::target_statistics(dataset, training, target, /*per_atom=*/false).std);
-    const bool per_atom = model->head(static_cast<int64_t>(h))->readout->options.readout() == nn::Readout::sum;
+    const auto& readout = model->head(static_cast<int64_t>(h))->readout;
     statistics_log << data::target_name(target) << " [" << data::thesis_unit(target) << "]: "
-                   << (per_atom ? "per-atom " : "") << "mean " << statistics[h].mean << ", std " << statistics[h].std
-                   << " (2.59, " << statistics[h].count << " training molecules)\n";
+                   << (per_atom_statistics(readout->options.readout()) ? "per-atom " : "") << "mean "
+                   << statistics[h].mean << ", std " << statistics[h].std << " (2.59, " << statistics[h].count
+                   << " training molecules)";
+    if (nn::is_physical(readout->options.readout())) {
+      statistics_log << "; " << nn::to_string(readout->options.readout()) << " readout, "
+                     << (readout->options.readout() == nn::Readout::dipole ? "charge" : "weight") << " scale "
+                     << readout->scale();
+      if (readout->options.readout() == nn::Readout::spatial_extent) statistics_log << ", mean weight " << readout->mean();
+    }
+    statistics_log << "\n";
   }
   std::string initialization = "initialization of (B.7)";
   if (config.boolean("calibrate")) {

@@ -204,5 +204,81 @@ TEST(MoleculeNet, ComputesInTheDtypeItIsGiven) {
   }
 }
 
+// Networks with the physical readouts: an L-Net-like head (a last convolution) with the dipole
+// readout, one with an MLP and the dipole readout, and a spatial extent head.
+MoleculeNetOptions physical_heads_net() {
+  return small_mlpnet().heads({HeadOptions().readout(nn::Readout::dipole),
+                               HeadOptions().representation(o3::Rs::parse("2x0+2x1")).layers(1).mlp_layers(1)
+                                   .mlp_neurons(4).readout(nn::Readout::dipole),
+                               HeadOptions().readout(nn::Readout::spatial_extent)});
+}
+
+// The largest |R mu(x) - mu(R x)| over random rotations (with a translation and a permutation of
+// the atoms) relative to the largest |mu|, and the largest change of the invariant outputs
+// relative to their largest magnitude, in `dtype`.
+std::pair<double, double> dipole_equivariance_error(torch::Dtype dtype) {
+  torch::manual_seed(9);
+  MoleculeNet model(physical_heads_net());
+  model->to(dtype);
+  for (auto& head : model->heads) head->readout->set_scale(0.2);
+  const auto m = random_molecules({7, 11, 5}, 21);
+  const auto cutoff = model->cutoff();
+  torch::NoGradGuard no_grad;
+  Molecules typed = m;
+  typed.positions = m.positions.to(dtype);
+  const auto reference = model->predict(clouds_of(typed, cutoff), m.atomic_numbers);
+  EXPECT_EQ(reference.dipoles[0].sizes(), (std::vector<int64_t>{3, 3}));
+  EXPECT_FALSE(reference.dipoles[2].defined());
+  auto generator = at::detail::createCPUGenerator(8);
+  double vector_error = 0.0, invariant_error = 0.0;
+  for (int trial = 0; trial < 3; ++trial) {
+    const auto rotation = o3::random_rotation(1, torch::kDouble, generator)[0];
+    const auto permutation = torch::randperm(m.positions.size(0), generator, torch::TensorOptions().dtype(torch::kLong));
+    Molecules moved = m;
+    moved.positions = (torch::matmul(m.positions, rotation.t()) + torch::randn({1, 3}, generator, torch::kDouble) * 4)
+                          .index_select(0, permutation)
+                          .to(dtype);
+    moved.atomic_numbers = m.atomic_numbers.index_select(0, permutation);
+    moved.molecule = m.molecule.index_select(0, permutation);
+    const auto result = model->predict(clouds_of(moved, cutoff), moved.atomic_numbers);
+    invariant_error = std::max(invariant_error, ((result.values - reference.values).abs().max() /
+                                                 reference.values.abs().max()).item<double>());
+    for (int64_t h : {0, 1}) {
+      const auto expected = torch::matmul(reference.dipoles[h].to(torch::kDouble), rotation.t());
+      vector_error = std::max(vector_error, ((result.dipoles[h].to(torch::kDouble) - expected).abs().max() /
+                                             expected.norm(2, 1).max()).item<double>());
+    }
+  }
+  // The outputs are not constants, and the vectors' norms are the values.
+  EXPECT_GT((reference.values[0] - reference.values[1]).abs().max().item<double>(), 1e-3);
+  EXPECT_LT((reference.values.select(1, 0) - reference.dipoles[0].norm(2, 1)).abs().max().item<double>(), 1e-5);
+  return {vector_error, invariant_error};
+}
+
+TEST(MoleculeNet, DipoleVectorRotatesWithTheMoleculeInFloat64) {
+  const auto [vector_error, invariant_error] = dipole_equivariance_error(torch::kDouble);
+  EXPECT_LT(vector_error, 1e-10);
+  EXPECT_LT(invariant_error, 1e-10);
+}
+
+TEST(MoleculeNet, DipoleVectorRotatesWithTheMoleculeInFloat32) {
+  const auto [vector_error, invariant_error] = dipole_equivariance_error(torch::kFloat);
+  EXPECT_LT(vector_error, 1e-5);
+  EXPECT_LT(invariant_error, 1e-5);
+}
+
+TEST(MoleculeNet, ADipoleHeadOnScalarFeaturesUsesFirstOrderFilters) {
+  // L0Net's features are scalars: the head's vector comes from l_f = 1 filters on them.
+  auto options = physical_heads_net().representation(o3::Rs::parse("4x0")).kernel(small_kernel(1));
+  options.heads({HeadOptions().readout(nn::Readout::dipole)});
+  MoleculeNet model(options);
+  model->to(torch::kDouble);
+  const auto m = random_molecules({6}, 4);
+  torch::NoGradGuard no_grad;
+  const auto predictions = model->predict(clouds_of(m, model->cutoff()), m.atomic_numbers);
+  EXPECT_GT(predictions.values.item<double>(), 0.0);
+  EXPECT_THROW(MoleculeNet(options.kernel(small_kernel(0))), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace e3::models

@@ -92,3 +92,44 @@ TEST(RadialBasis, ParsesNamesAndRejectsBadOptions) {
 
 }  // namespace
 }  // namespace e3::nn
+
+namespace e3::nn {
+namespace {
+
+TEST(PolynomialEnvelope, IsOneAtZeroAndFallsToZeroSmoothlyAtTheCutoff) {
+  // DimeNet's u(x) with p = 6: u(0) = 1, u(1) = u'(1) = u''(1) = 0, and 0 beyond.
+  const auto x = torch::tensor({0.0, 0.5, 1.0, 1.3}, torch::kDouble);
+  const auto u = polynomial_envelope(x, 6);
+  EXPECT_NEAR(u[0].item<double>(), 1.0, 1e-15);
+  // 1 - 28 / 64 + 48 / 128 - 21 / 256 = 0.85546875
+  EXPECT_NEAR(u[1].item<double>(), 1.0 - 28.0 / 64.0 + 48.0 / 128.0 - 21.0 / 256.0, 1e-15);
+  EXPECT_NEAR(u[2].item<double>(), 0.0, 1e-15);
+  EXPECT_EQ(u[3].item<double>(), 0.0);
+  // First and second derivatives vanish as x -> 1 from below.
+  const auto near = torch::tensor({1.0 - 1e-4}, torch::kDouble).requires_grad_(true);
+  const auto first = torch::autograd::grad({polynomial_envelope(near, 6).sum()}, {near}, {}, true, true)[0];
+  const auto second = torch::autograd::grad({first.sum()}, {near})[0];
+  EXPECT_LT(std::abs(first.item<double>()), 1e-5);
+  EXPECT_LT(std::abs(second.item<double>()), 1e-1);
+}
+
+TEST(RadialBasis, EnvelopeMakesTheBesselBasisVanishSmoothlyAtItsCutoff) {
+  RadialBasis plain(RadialBasisOptions(RadialBasisType::bessel, 8, 5.0));
+  RadialBasis smooth(RadialBasisOptions(RadialBasisType::bessel, 8, 5.0).envelope(Envelope::polynomial));
+  EXPECT_DOUBLE_EQ(smooth->cutoff(), 5.0);
+  // Without the envelope the first function jumps at the cutoff; with it, nothing is left.
+  const auto just_inside = torch::tensor({5.0 - 1e-6}, torch::kDouble);
+  EXPECT_GT(plain->forward(torch::tensor({4.9}, torch::kDouble)).abs().max().item<double>(), 0.01);
+  EXPECT_LT(smooth->forward(just_inside).abs().max().item<double>(), 1e-12);
+  EXPECT_EQ(smooth->forward(torch::tensor({5.5}, torch::kDouble)).abs().max().item<double>(), 0.0);
+  // Still normalized: unit mean square over [0, cutoff].
+  const auto d = (torch::arange(20000, torch::kDouble) + 0.5) * (5.0 / 20000);
+  EXPECT_NEAR(smooth->forward(d).pow(2).mean().item<double>(), 1.0, 1e-9);
+  EXPECT_EQ(envelope_from_string("polynomial"), Envelope::polynomial);
+  EXPECT_THROW(envelope_from_string("cosine"), std::invalid_argument);
+  EXPECT_THROW(RadialBasis(RadialBasisOptions(RadialBasisType::bessel, 8, 5.0).envelope_exponent(0)),
+               std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace e3::nn

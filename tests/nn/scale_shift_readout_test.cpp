@@ -114,7 +114,7 @@ TEST(ScaleShiftReadout, OptionChecks) {
     readout_from_string("max");
     ADD_FAILURE() << "accepted 'max'";
   } catch (const std::invalid_argument& error) {
-    EXPECT_STREQ(error.what(), "unknown readout 'max' (valid: sum, mean)");
+    EXPECT_STREQ(error.what(), "unknown readout 'max' (valid: sum, mean, dipole, spatial_extent)");
   }
 }
 

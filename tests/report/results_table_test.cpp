@@ -18,11 +18,13 @@ ResultsTable two_runs() {
   a.molecules = 100;
   a.targets = {data::Target::homo, data::Target::mu};
   a.errors = {{0.0462, 0.06, 100}, {0.02, 0.03, 100}};
+  a.readouts = {"mean", "dipole"};
   RunResult b = a;
   b.run = "runs/b";
   b.label = "b";
   b.targets = {data::Target::Cv};
   b.errors = {{0.05, 0.07, 100}};
+  b.readouts = {"sum"};
   return {{a, b}, {"L1Net", "ARandNet"}};
 }
 
@@ -46,6 +48,9 @@ TEST(ResultsTable, RowsInTableOrderEnergiesInMilliElectronvolts) {
   EXPECT_LT(mu, homo);
   EXPECT_NE(text.find("| Cv (cal/(mol K)) | - | 0.05 | 0.073 | 0.031 |"), std::string::npos) << text;
   EXPECT_NE(text.find("the thesis' Table 3.5, on the full QM9"), std::string::npos);
+  // Each run's readouts: how its heads turn atom outputs into a molecule's value.
+  EXPECT_NE(text.find("a: 100 molecules of the test split of qm9.extxyz.gz; readouts: homo mean, mu dipole."),
+            std::string::npos) << text;
 }
 
 TEST(ResultsTable, CsvAndJson) {
@@ -61,6 +66,7 @@ TEST(ResultsTable, CsvAndJson) {
   EXPECT_EQ(json["runs"][1]["label"], "b");
   EXPECT_EQ(json["thesis"]["ARandNet"]["Cv"], 0.031);
   EXPECT_FALSE(json["runs"][1]["mae"].contains("mu"));
+  EXPECT_EQ(json["runs"][0]["readouts"]["mu"], "dipole");
 }
 
 TEST(ResultsTable, TextIsAligned) {

@@ -1,7 +1,9 @@
 #include "e3/train/config.h"
+#include "e3/train/readout_choice.h"
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 
 #include "e3/train/validation_interval.h"
@@ -190,13 +192,47 @@ TEST(TrainConfig, ValidationNamesTheKey) {
   double_bf16.set("precision", "bf16-mixed", "test");
   EXPECT_NE(config_error([&] { double_bf16.validate(); }).find("'precision' bf16-mixed needs dtype float32"),
             std::string::npos);
-  EXPECT_NE(error_for("readout", "max").find("'readout' must be one of sum, mean, auto"), std::string::npos);
+  EXPECT_NE(error_for("readout", "max").find("'readout' is invalid: unknown readout 'max'"), std::string::npos);
+  EXPECT_NE(error_for("readout", "mu=spatial_extent").find("builds a spatial extent (r2), not mu"), std::string::npos);
+  EXPECT_NE(error_for("envelope", "cosine").find("'envelope' is invalid: unknown envelope 'cosine'"), std::string::npos);
+  EXPECT_NE(error_for("envelope_exponent", 0).find("'envelope_exponent' must be at least 1"), std::string::npos);
   // An mlpnet refuses L-Net's key.
   auto mlpnet = valid();
   mlpnet.set("model", "mlpnet", "test");
   EXPECT_NO_THROW(mlpnet.validate());
   mlpnet.set("layers", 3, "test");
   EXPECT_NE(config_error([&] { mlpnet.validate(); }).find("'layers' does not apply to model mlpnet"), std::string::npos);
+}
+
+TEST(ReadoutChoice, ABareKindForEveryTargetAndTargetEqualsKindForOne) {
+  using data::Target;
+  EXPECT_EQ(chosen_readout("sum", Target::gap), nn::Readout::sum);
+  EXPECT_EQ(chosen_readout("auto", Target::gap), nn::Readout::mean);
+  EXPECT_EQ(chosen_readout("auto", Target::U0), nn::Readout::sum);
+  EXPECT_EQ(chosen_readout("mu=dipole", Target::mu), nn::Readout::dipole);
+  EXPECT_EQ(chosen_readout("mu=dipole", Target::gap), nn::Readout::mean);  // no bare kind: auto
+  EXPECT_EQ(chosen_readout("sum,mu=dipole,r2=spatial_extent", Target::r2), nn::Readout::spatial_extent);
+  EXPECT_EQ(chosen_readout("sum,mu=dipole,r2=spatial_extent", Target::gap), nn::Readout::sum);
+  EXPECT_EQ(chosen_readout("dipole", Target::mu), nn::Readout::dipole);
+  auto message = [](const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const std::invalid_argument& error) {
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message([] { check_readout_choice("dipole", {Target::mu, Target::alpha}); })
+                .find("readout dipole builds a dipole moment (mu), not alpha"),
+            std::string::npos);
+  EXPECT_NE(message([] { check_readout_choice("r2=dipole", {Target::r2}); }).find("not r2"), std::string::npos);
+  EXPECT_NE(message([] { check_readout_choice("sum,mean", {Target::mu}); }).find("two readouts for every target"),
+            std::string::npos);
+  EXPECT_NE(message([] { check_readout_choice("mu=sum,mu=dipole", {Target::mu}); }).find("two readouts for mu"),
+            std::string::npos);
+  EXPECT_NE(message([] { check_readout_choice("energy=sum", {Target::mu}); }).find("unknown target"), std::string::npos);
+  EXPECT_NO_THROW(check_readout_choice("auto,mu=dipole,r2=spatial_extent", data::parse_target_list("all")));
+  EXPECT_NO_THROW(check_readout_choice("auto,mu=dipole,r2=spatial_extent", {Target::U0}));
 }
 
 TEST(TrainConfig, TargetIsAnotherNameOfTargets) {

@@ -2,7 +2,8 @@
 # so that they are trained once per test run, not once per test process.
 #   cmake -DE3CPP=<e3cpp binary> -DSOURCE=<source dir> -DOUT=<directory> -P shared_runs.cmake
 # OUT/lnet: an L-Net on mu, one epoch; OUT/mlpnet: the multi-target network on every target,
-# two epochs. Each run's output goes to OUT/<name>.log.
+# two epochs; OUT/dipole: the L-Net on mu with the dipole readout, one epoch. Each run's output
+# goes to OUT/<name>.log.
 
 file(REMOVE_RECURSE ${OUT})
 file(MAKE_DIRECTORY ${OUT})
@@ -19,3 +20,4 @@ endfunction()
 
 train(lnet --config ${SOURCE}/tests/train/files/small-lnet.json --target mu --epochs 1)
 train(mlpnet --config ${SOURCE}/tests/train/files/small-mlpnet.json --targets all --epochs 2)
+train(dipole --config ${SOURCE}/tests/train/files/small-lnet.json --target mu --readout dipole --epochs 1)

@@ -1,6 +1,7 @@
 // e3cpp train, eval and predict as a user runs them. The runs in E3_SHARED_RUNS are trained
 // once by the SharedRuns.Train fixture (tests/train/shared_runs.cmake): lnet (an L-Net on mu,
-// one epoch) and mlpnet (the multi-target network on every target, two epochs).
+// one epoch), mlpnet (the multi-target network on every target, two epochs) and dipole (the
+// L-Net on mu with the dipole readout, one epoch).
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -27,6 +28,7 @@ namespace {
 const std::string kBinary = E3CPP_BINARY;
 const std::string kLNet = std::string(E3_SHARED_RUNS) + "/lnet";
 const std::string kMLPNet = std::string(E3_SHARED_RUNS) + "/mlpnet";
+const std::string kDipole = std::string(E3_SHARED_RUNS) + "/dipole";
 
 // A plain XYZ file of molecules given as (atomic numbers, positions [A, 3]).
 std::string xyz_text(const std::vector<std::pair<std::vector<int64_t>, torch::Tensor>>& molecules) {
@@ -186,6 +188,48 @@ TEST(TrainCli, PredictIsInvariantToRotationAndTranslation) {
   const auto multi = e3cpp("predict " + kMLPNet + " " + dir.file("original.xyz"));
   EXPECT_EQ(multi.out.rfind("file\tmolecule\tmu [D]\talpha [a0^3]\thomo [eV]", 0), 0u) << multi.out;
   EXPECT_NE(multi.out.find("\tCv [cal/(mol K)]\tflags\n"), std::string::npos) << multi.out;
+}
+
+// A run with the dipole readout predicts the vector too, in the input file's frame: its norm is
+// the value, and rotating the molecule rotates it.
+TEST(TrainCli, PredictGivesTheDipoleVectorOfADipoleReadout) {
+  TempDir dir;
+  const data::Dataset sample = data::Dataset::read(sample_file());
+  const auto& m = sample[17];
+  const auto positions = torch::tensor(m.positions, torch::kDouble).reshape({-1, 3});
+  auto generator = at::detail::createCPUGenerator(5);
+  const auto rotation = o3::random_rotation(1, torch::kDouble, generator)[0];
+  const auto moved = torch::matmul(positions, rotation.t()) + torch::tensor({{-3.0, 1.5, 2.0}}, torch::kDouble);
+  write_text(dir.file("two.xyz"), xyz_text({{m.atomic_numbers, positions}, {m.atomic_numbers, moved}}));
+  const auto result = e3cpp("predict " + kDipole + " " + dir.file("two.xyz") + " --json");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto predictions = nlohmann::json::parse(result.out)["predictions"];
+  ASSERT_EQ(predictions.size(), 2u);
+  std::vector<torch::Tensor> vectors;
+  for (const auto& entry : predictions) {
+    const auto& v = entry["vectors"]["mu"];
+    ASSERT_EQ(v.size(), 3u) << entry.dump();
+    vectors.push_back(torch::tensor({v[0].get<double>(), v[1].get<double>(), v[2].get<double>()}, torch::kDouble));
+    EXPECT_NEAR(vectors.back().norm().item<double>(), entry["value"].get<double>(), 1e-6);
+  }
+  EXPECT_GT(vectors[0].norm().item<double>(), 1e-3);
+  EXPECT_LT((torch::matmul(rotation, vectors[0]) - vectors[1]).abs().max().item<double>(), 1e-4);
+  // Text: three more columns after mu, whose norm is mu to the printed precision.
+  const auto text = e3cpp("predict " + kDipole + " " + dir.file("two.xyz"));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.rfind("file\tmolecule\tmu [D]\tmu_x [D]\tmu_y [D]\tmu_z [D]\tflags\n", 0), 0u) << text.out;
+  std::istringstream lines(text.out);
+  std::string header, line;
+  std::getline(lines, header);
+  std::getline(lines, line);
+  std::istringstream fields(line);
+  std::string file, molecule;
+  double mu = 0, x = 0, y = 0, z = 0;
+  fields >> file >> molecule >> mu >> x >> y >> z;
+  EXPECT_NEAR(std::sqrt(x * x + y * y + z * z), mu, 1e-5) << line;
+  // A run without a dipole readout has no vectors.
+  const auto plain = e3cpp("predict " + kLNet + " " + dir.file("two.xyz") + " --json");
+  EXPECT_FALSE(nlohmann::json::parse(plain.out)["predictions"][0].contains("vectors"));
 }
 
 // predict reads and predicts its input a window of 1,024 molecules at a time and writes its

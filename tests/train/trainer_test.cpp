@@ -190,6 +190,37 @@ TEST(Trainer, ResumedRunWithEveryFeatureContinuesExactly) {
   expect_resume_continues_exactly(config, 27, 16);
 }
 
+TEST(Trainer, ResumedRunWithPhysicalReadoutsContinuesExactly) {
+  // The dipole and spatial extent heads (their scale is a buffer of the state) and the envelope.
+  auto config = small_mlpnet_config("mu,r2");
+  config.set("readout", "mu=dipole,r2=spatial_extent", "test");
+  config.set("radial_basis", "bessel", "test");
+  config.set("envelope", "polynomial", "test");
+  config.set("ema_decay", 0.9, "test");
+  config.set("validate_every", "6 steps", "test");
+  expect_resume_continues_exactly(config, 13, 10);
+}
+
+TEST(Trainer, PhysicalReadoutsStartAtTheDataScaleAndLearn) {
+  TempDir dir;
+  std::ostringstream log, out;
+  auto config = small_config("mu");
+  config.set("readout", "dipole", "test");
+  config.set("epochs", 3, "test");
+  auto trainer = Trainer::start(config, dir.file("run"), log);
+  const auto& readout = trainer.model()->head(0)->readout;
+  EXPECT_EQ(readout->options.readout(), nn::Readout::dipole);
+  EXPECT_EQ(readout->mean(), 0.0);  // no shift
+  EXPECT_GT(readout->scale(), 0.01);  // charges of a few hundredths of e per unit output
+  EXPECT_LT(readout->scale(), 1.0);
+  EXPECT_NE(log.str().find("dipole readout, charge scale"), std::string::npos) << log.str();
+  Progress progress(out, false);
+  trainer.run(progress);
+  const auto& history = trainer.state().history;
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_LT(history.back().targets[0].mae, history.front().targets[0].mae);
+}
+
 TEST(Trainer, EarlyStoppingStopsAfterPatienceValidationsWithoutImprovement) {
   auto config = small_config("mu");
   config.set("validate_every", "1 step", "test");

@@ -95,14 +95,16 @@ int run_predict(const Arguments& args) {
                    "domain (coincident_atoms: two atoms closer than 0.5 A; more_atoms: more atoms than any\n"
                    "training molecule; unseen_element: an element no training molecule has), '-' when inside.\n"
                    "Flagged values are extrapolations; a summary goes to standard error. Files are read as they\n"
-                   "are predicted (1,024 molecules at a time), so memory does not grow with their size.");
+                   "are predicted (1,024 molecules at a time), so memory does not grow with their size.\n"
+                   "A target learnt with the dipole readout also gets its dipole vector's components in the\n"
+                   "input file's frame (columns mu_x, mu_y, mu_z [D]; JSON: vectors {name: [x, y, z]}).");
   parser.positional("RUN", "a run directory made by e3cpp train")
       .positional("FILE", "molecules to predict", /*required=*/true, /*variadic=*/true)
       .option("checkpoint", "WHICH", "best (the best validation) or last (the last state saved)", std::string("best"))
       .flag("json",
             "print one JSON object: one target: target, unit, predictions [{file, molecule, value, flags}];\n"
             "several: targets [names], units {name: unit}, predictions [{file, molecule, values {name: value},\n"
-            "flags}]; flags is an array of the words above");
+            "flags}]; flags is an array of the words above; a dipole readout's vector: vectors {name: [x, y, z]}");
   add_threads_option(parser);
   const auto parsed = parser.parse(args);
   train::RunCheckpoint checkpoint;
@@ -135,7 +137,13 @@ int run_predict(const Arguments& args) {
     std::cout << text.substr(0, text.size() - 1) << ",\"predictions\":[";
   } else {
     std::cout << "file\tmolecule";
-    for (auto target : targets) std::cout << '\t' << data::target_name(target) << " [" << data::thesis_unit(target) << ']';
+    for (size_t t = 0; t < targets.size(); ++t) {
+      const std::string name = data::target_name(targets[t]), unit = data::thesis_unit(targets[t]);
+      std::cout << '\t' << name << " [" << unit << ']';
+      if (run.has_dipole(t)) {
+        for (const char* axis : {"_x", "_y", "_z"}) std::cout << '\t' << name << axis << " [" << unit << ']';
+      }
+    }
     // Fixed decimals: total energies of ~1e4 eV still show meV and below.
     std::cout << "\tflags\n" << std::fixed << std::setprecision(6);
   }
@@ -145,7 +153,8 @@ int run_predict(const Arguments& args) {
     data::MoleculeStream stream(file);
     for (auto window = read_window(stream); !window.empty(); window = read_window(stream)) {
       const data::Dataset dataset(std::move(window));
-      const auto values = run.predict(dataset, dataset.all_indices());
+      const auto predictions = run.predict_with_dipoles(dataset, dataset.all_indices());
+      const auto& values = predictions.values;
       for (size_t i = 0; i < dataset.size(); ++i) {
         const auto flags = domain_report.check(dataset[i]);
         if (json) {
@@ -156,12 +165,22 @@ int run_predict(const Arguments& args) {
             entry["values"] = nlohmann::json::object();
             for (size_t t = 0; t < targets.size(); ++t) entry["values"][data::target_name(targets[t])] = values[t][i];
           }
+          for (size_t t = 0; t < targets.size(); ++t) {
+            if (!run.has_dipole(t)) continue;
+            const auto& v = predictions.dipoles[t][i];
+            entry["vectors"][data::target_name(targets[t])] = {v[0], v[1], v[2]};
+          }
           entry["flags"] = nlohmann::json::array();
           for (auto flag : flags) entry["flags"].push_back(train::domain_flag_name(flag));
           std::cout << (first ? "" : ",") << entry.dump();
         } else {
           std::cout << file << '\t' << dataset[i].id;
-          for (size_t t = 0; t < targets.size(); ++t) std::cout << '\t' << values[t][i];
+          for (size_t t = 0; t < targets.size(); ++t) {
+            std::cout << '\t' << values[t][i];
+            if (run.has_dipole(t)) {
+              for (double component : predictions.dipoles[t][i]) std::cout << '\t' << component;
+            }
+          }
           std::cout << '\t' << flags_text(flags) << '\n';
         }
         first = false;

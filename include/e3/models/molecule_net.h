@@ -52,6 +52,15 @@ struct MoleculeNetOptions {
 /// target, each a last convolution with `readouts[i]`.
 MoleculeNetOptions lnet_options(const o3::Rs& representation, int64_t layers, const std::vector<nn::Readout>& readouts);
 
+/// A network's predictions with what a dipole readout shows beside them.
+struct MoleculePredictions {
+  /// [num_clouds, num_heads], float64: what forward() returns.
+  torch::Tensor values;
+  /// Per head: the dipole vectors [num_clouds, 3] (x, y, z, Debye, in the input's frame) of a
+  /// dipole readout, whose norms are that head's values; undefined for the other readouts.
+  std::vector<torch::Tensor> dipoles;
+};
+
 class MoleculeNetImpl : public torch::nn::Cloneable<MoleculeNetImpl> {
  public:
   /// std::invalid_argument for inconsistent options (no elements, a repeated element, a
@@ -63,6 +72,8 @@ class MoleculeNetImpl : public torch::nn::Cloneable<MoleculeNetImpl> {
   /// molecules given as point clouds (edges within cutoff()) with the atomic number of every
   /// atom [N]. std::invalid_argument naming an atomic number the model does not embed.
   torch::Tensor forward(const PointClouds& molecules, const torch::Tensor& atomic_numbers);
+  /// forward()'s values with the dipole readouts' vectors.
+  MoleculePredictions predict(const PointClouds& molecules, const torch::Tensor& atomic_numbers);
 
   /// Data-dependent initialization (nn::GatedStackImpl::calibrate, TargetHeadImpl::calibrate):
   /// rescales each KernelConv (and output MLP) so that its outputs have unit second moment on

@@ -15,6 +15,8 @@
 #include <torch/nn/cloneable.h>
 #include <torch/nn/pimpl.h>
 
+#include <vector>
+
 #include "e3/nn/gated_stack.h"
 #include "e3/nn/mlp.h"
 #include "e3/nn/scale_shift_readout.h"
@@ -48,6 +50,8 @@ struct TargetHeadOptions {
   TORCH_ARG(nn::Activation, scalar_activation) = nn::Activation::silu;
   TORCH_ARG(nn::Activation, gate_activation) = nn::Activation::sigmoid;
   TORCH_ARG(bool, residual) = true;
+  /// The weight of each type in the spatial extent's centre (nn::ScaleShiftReadoutOptions).
+  TORCH_ARG(std::vector<double>, centre_weights);
 };
 
 class TargetHeadImpl : public torch::nn::Cloneable<TargetHeadImpl> {
@@ -56,12 +60,18 @@ class TargetHeadImpl : public torch::nn::Cloneable<TargetHeadImpl> {
   /// representations that no path connects.
   explicit TargetHeadImpl(TargetHeadOptions options);
 
-  /// R_a [N] for the shared features [N, dim(rs_in)], in their dtype.
+  /// R_a [N] for the shared features [N, dim(rs_in)], in their dtype; [N, 4] for the dipole
+  /// readout (a charge, then an l = 1 vector).
   torch::Tensor atom_values(const torch::Tensor& features, const nn::EdgeInputs& edges);
   /// Predictions [num_clouds], float64: the output layer applied to atom_values(); `types`
-  /// [N] are the atoms' types, `cloud_index` [N] their molecule.
+  /// [N] are the atoms' types, `cloud_index` [N] their molecule, `positions` [N, 3] their
+  /// positions (Angstrom; read by the dipole and spatial_extent readouts only).
   torch::Tensor forward(const torch::Tensor& features, const nn::EdgeInputs& edges, const torch::Tensor& types,
-                        const torch::Tensor& cloud_index, int64_t num_clouds);
+                        const torch::Tensor& cloud_index, int64_t num_clouds, const torch::Tensor& positions = {});
+  /// The dipole readout's vectors [num_clouds, 3] (x, y, z, Debye), whose norms forward()
+  /// predicts; std::logic_error for another readout.
+  torch::Tensor dipole_vectors(const torch::Tensor& features, const nn::EdgeInputs& edges,
+                               const torch::Tensor& cloud_index, int64_t num_clouds, const torch::Tensor& positions);
 
   /// Data-dependent initialization (nn::GatedStackImpl::calibrate): its stack, then its last
   /// convolution, then the MLP's output layer are rescaled so that each gives unit second
@@ -76,6 +86,11 @@ class TargetHeadImpl : public torch::nn::Cloneable<TargetHeadImpl> {
   nn::KernelConv output = nullptr;  ///< the last convolution, to scalars
   nn::MLP mlp = nullptr;            ///< empty without MLP layers
   nn::ScaleShiftReadout readout = nullptr;
+
+ private:
+  // The last convolution's output -> what the readout reads: the MLP applied to its scalars
+  // (when there is one), followed by the dipole readout's vector.
+  torch::Tensor readout_inputs(const torch::Tensor& convolved);
 };
 TORCH_MODULE(TargetHead);
 

@@ -22,6 +22,7 @@ struct RunResult {
   int64_t molecules = 0;
   std::vector<data::Target> targets;
   std::vector<train::ErrorMetrics> errors;  ///< one per target
+  std::vector<std::string> readouts;        ///< each target's readout kind (sum, mean, dipole, spatial_extent)
 };
 
 /// Opens the run at `path` (its best model) and evaluates it on the `split` of its own data.
@@ -33,14 +34,14 @@ struct ResultsTable {
   std::vector<std::string> references;
 };
 
-/// An aligned plain-text table.
+/// An aligned plain-text table; the legend names each run's readouts.
 std::string to_text(const ResultsTable& table);
 /// A Markdown table, with a line saying what the columns are.
 std::string to_markdown(const ResultsTable& table);
 /// CSV: target, unit, then one column per run and per reference.
 std::string to_csv(const ResultsTable& table);
-/// {"units": {target: unit}, "runs": [{run, label, data, split, molecules, mae: {target: value}}],
-///  "thesis": {model: {target: value}}}, values in Table 3.5's units.
+/// {"units": {target: unit}, "runs": [{run, label, data, split, molecules, mae: {target: value},
+///  readouts: {target: kind}}], "thesis": {model: {target: value}}}, values in Table 3.5's units.
 nlohmann::json to_json(const ResultsTable& table);
 
 }  // namespace e3::report

@@ -29,15 +29,18 @@ std::vector<data::Target> config_targets(const TrainConfig& config);
 /// of the representations).
 models::MoleculeNetOptions model_options(const TrainConfig& config, double avg_num_neighbors);
 
-/// The readout of `target` under the "readout" key: sum or mean for every target, or auto:
-/// the mean for the orbital energies (homo, lumo, gap, which do not grow with the molecule),
-/// the sum (2.60) for the others.
+/// The readout of `target` under the "readout" key (train/readout_choice.h).
 nn::Readout target_readout(const TrainConfig& config, data::Target target);
+
+/// Whether a head of this readout has per-atom statistics of (2.59) (sum, dipole,
+/// spatial_extent) rather than per-molecule ones (mean): what its std, the loss' unit, is of.
+bool per_atom_statistics(nn::Readout readout);
 
 /// Sets each head's output layer (2.58)-(2.60) for its target (`targets`, in head order): the
 /// atom references, and the statistics (2.59) of the molecules of `training` that have the
-/// target (per atom for the sum readout). Returns those statistics, head by head; ConfigError
-/// when a target takes one value on all of them (a spread of 0).
+/// target (per_atom_statistics()); a physical readout's scale (and the spatial extent's mean
+/// weight) from train/moment_statistics.h. Returns the statistics of (2.59), head by head;
+/// ConfigError when a target takes one value on all of them (a spread of 0).
 std::vector<data::TargetStatistics> fit_output_layers(models::MoleculeNetImpl& model, const data::Dataset& dataset,
                                                       const std::vector<size_t>& training,
                                                       const std::vector<data::Target>& targets);

@@ -1,6 +1,7 @@
 #pragma once
 // Predictions of a molecule network for molecules of a dataset, and their errors.
 
+#include <array>
 #include <vector>
 
 #include "e3/data/dataset.h"
@@ -15,10 +16,22 @@ namespace e3::train {
 void require_known_elements(const models::MoleculeNet& model, const data::Dataset& dataset,
                             const std::vector<size_t>& indices);
 
-/// The model's predictions (thesis units) for the molecules `indices` of `dataset`:
-/// result[h][i] is output h (the h-th target) for molecule indices[i]. Evaluated in batches of
-/// `batch_size` in that order, in evaluation mode without gradients (the model's mode is
-/// restored). Unknown elements: require_known_elements().
+/// Predictions with what a dipole readout shows beside its values.
+struct Predictions {
+  /// values[h][i]: output h (the h-th target) for the i-th molecule, in thesis units.
+  std::vector<std::vector<double>> values;
+  /// dipoles[h][i]: the dipole vector (x, y, z, Debye, in the input file's frame) whose norm is
+  /// values[h][i], for a head with the dipole readout; empty for the other heads.
+  std::vector<std::vector<std::array<double, 3>>> dipoles;
+};
+
+/// The model's predictions (thesis units) for the molecules `indices` of `dataset`, in that
+/// order. Evaluated in batches of `batch_size`, in evaluation mode without gradients (the
+/// model's mode is restored). Unknown elements: require_known_elements().
+Predictions predict_with_dipoles(models::MoleculeNet& model, const data::Dataset& dataset,
+                                 const std::vector<size_t>& indices, int64_t batch_size, torch::Dtype dtype);
+
+/// predict_with_dipoles()'s values: result[h][i] is output h for molecule indices[i].
 std::vector<std::vector<double>> predict(models::MoleculeNet& model, const data::Dataset& dataset,
                                          const std::vector<size_t>& indices, int64_t batch_size, torch::Dtype dtype);
 

@@ -11,6 +11,7 @@
 #include "e3/models/molecule_net.h"
 #include "e3/train/config.h"
 #include "e3/train/metrics.h"
+#include "e3/train/prediction.h"
 #include "e3/train/run_directory.h"
 #include "e3/train/training_domain.h"
 
@@ -44,6 +45,10 @@ class TrainedRun {
   data::Split split(const data::Dataset& dataset) const;
   /// Predictions for molecules `indices` of `dataset` (train/prediction.h): [target][molecule].
   std::vector<std::vector<double>> predict(const data::Dataset& dataset, const std::vector<size_t>& indices);
+  /// Whether the head of target `index` (in targets() order) has the dipole readout.
+  bool has_dipole(size_t index);
+  /// The same with the dipole readouts' vectors (train/prediction.h).
+  Predictions predict_with_dipoles(const data::Dataset& dataset, const std::vector<size_t>& indices);
   /// MAE and RMSE of each target on the molecules `indices` that have it.
   std::vector<ErrorMetrics> evaluate(const data::Dataset& dataset, const std::vector<size_t>& indices);
 
