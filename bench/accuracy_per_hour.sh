@@ -13,7 +13,8 @@
 #   bench/accuracy_per_hour.sh scalar configs/l1net-fast.json 15 20 -- --validate-every '20 min'
 #
 # Output: runs/accuracy-per-hour/NAME (the run; `e3cpp compare` draws its validation curve
-# against minutes) and one line per checkpoint: name, minutes, test MAE and RMSE in D, epochs.
+# against minutes) and one line per checkpoint: name, minutes, test MAE and RMSE in D, and the
+# epoch and batch the run had reached.
 # Environment: DATA (default ../shared/qm9/qm9.extxyz.gz), THREADS (2), OUT (runs/accuracy-per-hour).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +33,7 @@ run="$out/$name"
 mkdir -p "$out"
 rm -rf "$run"
 echo "# $(lscpu | grep 'Model name' | sed 's/ \+/ /g'); $threads threads; $config ${options[*]}"
-printf '%-12s %8s %12s %12s %8s\n' setting minutes "test MAE" "test RMSE" epochs
+printf '%-12s %8s %12s %12s   %s\n' setting minutes "test MAE" "test RMSE" "where the run was"
 done_minutes=0
 for total in "${minutes[@]}"; do
   segment=$(awk -v a="$total" -v b="$done_minutes" 'BEGIN { print a - b }')
@@ -46,7 +47,7 @@ for total in "${minutes[@]}"; do
   result=$(./build/e3cpp eval "$run" --checkpoint last --split test --threads "$threads")
   mae=$(sed -n 's/.*MAE \([^ ]*\) D.*/\1/p' <<<"$result")
   rmse=$(sed -n 's/.*RMSE \([^ ]*\) D.*/\1/p' <<<"$result")
-  epochs=$(awk -F, 'NR > 1 { e = $2 } END { print e }' "$run/metrics.csv")
-  printf '%-12s %8s %12s %12s %8s\n' "$name" "$total" "$mae" "$rmse" "$epochs"
+  reached=$(grep -Eo 'at epoch [0-9]+, batch [0-9]+|finished [0-9]+ epochs' "$run.log" | tail -n 1)
+  printf '%-12s %8s %12s %12s   %s\n' "$name" "$total" "$mae" "$rmse" "$reached"
   done_minutes=$total
 done

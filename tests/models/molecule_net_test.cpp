@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include "e3/o3/rotation.h"
+#include "gradcheck.h"
 
 namespace e3::models {
 namespace {
@@ -265,6 +266,29 @@ TEST(MoleculeNet, DipoleVectorRotatesWithTheMoleculeInFloat32) {
   const auto [vector_error, invariant_error] = dipole_equivariance_error(torch::kFloat);
   EXPECT_LT(vector_error, 1e-5);
   EXPECT_LT(invariant_error, 1e-5);
+}
+
+// A dipole head (its own gated layer, last convolution, MLP and the readout) in float64: the
+// gradients with respect to its input features and to the positions the readout reads agree
+// with finite differences.
+TEST(TargetHead, DipoleHeadGradcheckInFloat64) {
+  torch::manual_seed(12);
+  const auto rs = o3::Rs::parse("3x0+2x1");
+  TargetHead head(TargetHeadOptions(rs, 5, HeadOptions().representation(o3::Rs::parse("2x0+1x1")).layers(1)
+                                               .mlp_layers(1).mlp_neurons(3).readout(nn::Readout::dipole))
+                      .kernel(small_kernel(2)));
+  head->to(torch::kDouble);
+  head->readout->set_scale(0.3);
+  const auto m = random_molecules({3, 4}, 5);
+  nn::RadialBasis basis(nn::RadialBasisOptions(nn::RadialBasisType::cosine, 8, 4.0));
+  const auto edges = nn::embed_edges(nn::radius_graph(m.positions, m.molecule, basis->cutoff()), m.positions, basis, 2);
+  const auto features = torch::randn({7, rs.dim()}, torch::kDouble).requires_grad_(true);
+  const auto positions = m.positions.clone().requires_grad_(true);
+  const auto types = torch::zeros({7}, torch::kLong);
+  const auto result = testing::gradcheck(
+      [&](const std::vector<torch::Tensor>& x) { return head->forward(x[0], edges, types, m.molecule, 2, x[1]); },
+      {features, positions});
+  EXPECT_TRUE(result.ok) << result.message;
 }
 
 TEST(MoleculeNet, ADipoleHeadOnScalarFeaturesUsesFirstOrderFilters) {

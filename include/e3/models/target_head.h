@@ -8,6 +8,10 @@
 //   -> one value R_a per atom -> the output layer of (2.58)-(2.60) with this target's atom
 //      references and training statistics: scaled, shifted, summed (or averaged) per molecule.
 //
+// With the dipole readout the last convolution also writes an l = 1 vector per atom (an atomic
+// dipole beside the charge R_a), and the output layer builds the molecule's dipole from both
+// and the positions (nn/moments.h); the spatial extent readout weighs squared distances by R_a.
+//
 // L·Net's output (Figure 3.1) is the case without the bracketed parts: its last convolution
 // writes R_a directly. The MLP sees only scalars, so the prediction stays invariant (Section
 // 3.2). Heads share nothing but their input: no gradient flows from one into another.
