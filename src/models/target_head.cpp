@@ -47,8 +47,12 @@ torch::Tensor TargetHeadImpl::atom_values(const torch::Tensor& features, const n
   return readout_inputs(output->forward(stack->forward(features, edges), edges));
 }
 
+int64_t TargetHeadImpl::output_scalars(const torch::Tensor& convolved) const {
+  return convolved.size(1) - (options.head().readout() == nn::Readout::dipole ? 3 : 0);
+}
+
 torch::Tensor TargetHeadImpl::readout_inputs(const torch::Tensor& convolved) {
-  const int64_t scalars = convolved.size(1) - (options.head().readout() == nn::Readout::dipole ? 3 : 0);
+  const int64_t scalars = output_scalars(convolved);
   auto values = convolved.narrow(1, 0, scalars);
   if (mlp) values = mlp->forward(values);
   if (options.head().readout() == nn::Readout::dipole) return torch::cat({values, convolved.narrow(1, scalars, 3)}, 1);
@@ -73,8 +77,7 @@ void TargetHeadImpl::calibrate(const torch::Tensor& features, const nn::EdgeInpu
   output->normalize_output(output->forward(hidden, edges));
   if (!mlp) return;
   const auto convolved = output->forward(hidden, edges);
-  const int64_t scalars = convolved.size(1) - (options.head().readout() == nn::Readout::dipole ? 3 : 0);
-  const double moment = mlp->forward(convolved.narrow(1, 0, scalars)).pow(2).mean().item<double>();
+  const double moment = mlp->forward(convolved.narrow(1, 0, output_scalars(convolved))).pow(2).mean().item<double>();
   if (moment > 0.0 && std::isfinite(moment)) {
     mlp->scale_outputs(torch::full({1}, 1.0 / std::sqrt(moment), torch::kDouble));
   }

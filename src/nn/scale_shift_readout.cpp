@@ -43,6 +43,9 @@ void ScaleShiftReadoutImpl::reset() {
   for (double weight : weights) {
     if (!(weight > 0.0)) throw std::invalid_argument("readout: centre weights must be positive");
   }
+  // Derived from the options, so not part of the module's state.
+  centre_weights_ = weights.empty() ? torch::ones({options.num_types()}, torch::kDouble)
+                                    : torch::tensor(weights, torch::kDouble);
   references_ = register_buffer("references", torch::zeros({options.num_types()}, torch::kDouble));
   mean_ = register_buffer("mean", torch::zeros({}, torch::kDouble));
   std_ = register_buffer("std", torch::ones({}, torch::kDouble));
@@ -111,9 +114,7 @@ torch::Tensor ScaleShiftReadoutImpl::forward(const torch::Tensor& atom_values, c
     case Readout::spatial_extent: {
       check_positions(atom_values, positions);
       const auto weights = charges_and_dipoles(atom_values).first + mean_;
-      const auto& centre = options.centre_weights();
-      const auto centre_weights = centre.empty() ? torch::ones({types.size(0)}, torch::kDouble)
-                                                 : torch::tensor(centre, torch::kDouble).index_select(0, types);
+      const auto centre_weights = centre_weights_.index_select(0, types);
       return spatial_extents(weights, positions.to(torch::kDouble), centre_weights, cloud_index, num_clouds);
     }
     case Readout::sum:

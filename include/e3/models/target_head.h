@@ -95,6 +95,8 @@ class TargetHeadImpl : public torch::nn::Cloneable<TargetHeadImpl> {
   // The last convolution's output -> what the readout reads: the MLP applied to its scalars
   // (when there is one), followed by the dipole readout's vector.
   torch::Tensor readout_inputs(const torch::Tensor& convolved);
+  // The scalars of the last convolution's output (all of it but the dipole readout's vector).
+  int64_t output_scalars(const torch::Tensor& convolved) const;
 };
 TORCH_MODULE(TargetHead);
 

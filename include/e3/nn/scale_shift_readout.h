@@ -92,6 +92,7 @@ class ScaleShiftReadoutImpl : public torch::nn::Cloneable<ScaleShiftReadoutImpl>
   std::pair<torch::Tensor, torch::Tensor> charges_and_dipoles(const torch::Tensor& atom_values) const;
   void check_positions(const torch::Tensor& atom_values, const torch::Tensor& positions) const;
   torch::Tensor references_, mean_, std_, scale_;
+  torch::Tensor centre_weights_;  // float64 [num_types]: options().centre_weights(), or ones
 };
 TORCH_MODULE(ScaleShiftReadout);
 
