@@ -29,7 +29,7 @@
 #include "e3/dist/process_group_data_parallel.h"
 #include "e3/train/config.h"
 #include "e3/train/model_builder.h"
-#include "bench_arguments.h"
+#include "args.h"
 #include "timing.h"
 
 namespace {
@@ -48,13 +48,20 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  e3::bench::BenchArguments("bench_allreduce")
-      .value("data", options.data)
-      .value("preset", options.preset)
-      .value("ranks", options.ranks)
-      .value("steps", options.steps)
-      .value("bucket-mb", options.bucket_mb)
-      .parse(argc, argv);
+  e3::cli::ArgParser parser("bench_allreduce",
+                           "The gradient allreduce of data-parallel training between local ranks, alone and in steps.");
+  parser.option("data", "FILE", "molecules of the training steps", options.data)
+      .option("preset", "CONFIG", "the network whose gradients are summed", options.preset)
+      .option("ranks", "N", "local ranks (one thread each)", std::to_string(options.ranks))
+      .option("steps", "N", "repeats of each measurement", std::to_string(options.steps))
+      .option("bucket-mb", "MB", "size of a gradient bucket", "25");
+  e3::cli::parse_program_arguments(parser, argc, argv, [&](const e3::cli::ParsedArgs& args) {
+    options.data = args.value("data");
+    options.preset = args.value("preset");
+    options.ranks = static_cast<int>(args.integer("ranks"));
+    options.steps = static_cast<int>(args.integer("steps"));
+    options.bucket_mb = args.real("bucket-mb");
+  });
   return options;
 }
 

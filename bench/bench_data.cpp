@@ -19,7 +19,7 @@
 #include "e3/data/batch.h"
 #include "e3/data/dataset.h"
 #include "e3/data/sampler.h"
-#include "bench_arguments.h"
+#include "args.h"
 #include "timing.h"
 #include "e3/data/split.h"
 
@@ -43,7 +43,13 @@ double seconds_per_batch(const e3::data::Dataset& dataset, const std::vector<std
 int main(int argc, char** argv) {
   std::string path = (std::filesystem::path(E3_SOURCE_DIR) / "../shared/qm9/qm9.extxyz.gz").lexically_normal();
   double cutoff = std::numeric_limits<double>::infinity();
-  e3::bench::BenchArguments("bench_data").value("cutoff", cutoff).positional(path).parse(argc, argv);
+  e3::cli::ArgParser parser("bench_data", "Reading a QM9 file and building batches of 16 molecules from it.");
+  parser.positional("DATA", "molecules to read (default: ../shared/qm9/qm9.extxyz.gz)", /*required=*/false)
+      .option("cutoff", "R", "edges between atoms closer than R (A)", "inf");
+  e3::cli::parse_program_arguments(parser, argc, argv, [&](const e3::cli::ParsedArgs& args) {
+    if (!args.positional("DATA").empty()) path = args.positional("DATA").front();
+    cutoff = args.real("cutoff");
+  });
   torch::set_num_threads(1);
 
   const auto read_start = Clock::now();

@@ -14,7 +14,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "bench_arguments.h"
+#include "args.h"
 #include "e3/data/batch.h"
 #include "e3/data/dataset.h"
 #include "e3/data/sampler.h"
@@ -32,11 +32,16 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  e3::bench::BenchArguments("bench_initialization")
-      .value("config", options.config)
-      .value("data", options.data)
-      .value("molecules", options.molecules)
-      .parse(argc, argv);
+  e3::cli::ArgParser parser("bench_initialization",
+                           "Each layer's output scale at initialization, with (B.7) alone and with the calibration.");
+  parser.option("config", "FILE", "the network", options.config)
+      .option("data", "FILE", "molecules", options.data)
+      .option("molecules", "N", "molecules measured", std::to_string(options.molecules));
+  e3::cli::parse_program_arguments(parser, argc, argv, [&](const e3::cli::ParsedArgs& args) {
+    options.config = args.value("config");
+    options.data = args.value("data");
+    options.molecules = args.integer("molecules");
+  });
   return options;
 }
 

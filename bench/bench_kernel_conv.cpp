@@ -39,7 +39,7 @@
 #include "e3/perf/gemm_peak.h"
 #include "e3/perf/machine.h"
 #include "e3/train/reuse_freed_memory.h"
-#include "bench_arguments.h"
+#include "args.h"
 #include "memory_tracker.h"
 #include "timing.h"
 
@@ -63,25 +63,36 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  e3::bench::BenchArguments("bench_kernel_conv")
-      .value("data", options.data)
-      .value("batch", options.batch)
-      .value("repeats", options.repeats)
-      .value("threads", options.threads)
-      .value("seed", options.seed)
-      .flag("double", options.double_precision)
-      .flag("bf16-mixed", options.bf16_mixed)
-      .flag("fused-only", options.fused_only)
-      .flag("scaling", options.scaling)
-      .parse(argc, argv);
-  if (options.bf16_mixed && options.double_precision) {
-    std::fprintf(stderr, "bench_kernel_conv: --bf16-mixed applies to float32, not --double\n");
-    std::exit(2);
-  }
-  if (options.bf16_mixed && !e3::nn::cpu_has_bf16_gemm()) {
-    std::fprintf(stderr, "bench_kernel_conv: --bf16-mixed: this CPU has neither AVX512_BF16 nor AMX\n");
-    std::exit(2);
-  }
+  e3::cli::ArgParser parser("bench_kernel_conv",
+                           "One L1Net KernelConv layer on a QM9 batch: the fused op against the reference.");
+  parser.option("data", "FILE", "molecules of the batch", options.data)
+      .option("batch", "N", "molecules in the batch", std::to_string(options.batch))
+      .option("repeats", "N", "repeats of each measurement", std::to_string(options.repeats))
+      .option("threads", "N", "threads (0: LibTorch's default)", std::to_string(options.threads))
+      .option("seed", "N", "seed of the weights and of the batch's molecules", std::to_string(options.seed))
+      .flag("double", "float64 instead of float32")
+      .flag("bf16-mixed", "add the bfloat16 path (AVX512_BF16 or AMX)")
+      .flag("fused-only", "leave the reference out (for a profiler)")
+      .flag("scaling", "add the fused op on one thread, measured in the same run");
+  e3::cli::parse_program_arguments(parser, argc, argv, [&](const e3::cli::ParsedArgs& args) {
+    options.data = args.value("data");
+    options.batch = args.integer("batch");
+    options.repeats = static_cast<int>(args.integer("repeats"));
+    options.threads = static_cast<int>(args.integer("threads"));
+    const long long seed = args.integer("seed");
+    if (seed < 0) throw e3::cli::UsageError("--seed expects a non-negative integer");
+    options.seed = static_cast<uint64_t>(seed);
+    options.double_precision = args.flag("double");
+    options.bf16_mixed = args.flag("bf16-mixed");
+    options.fused_only = args.flag("fused-only");
+    options.scaling = args.flag("scaling");
+    if (options.bf16_mixed && options.double_precision) {
+      throw e3::cli::UsageError("--bf16-mixed applies to float32, not --double");
+    }
+    if (options.bf16_mixed && !e3::nn::cpu_has_bf16_gemm()) {
+      throw e3::cli::UsageError("--bf16-mixed: this CPU has neither AVX512_BF16 nor AMX");
+    }
+  });
   return options;
 }
 

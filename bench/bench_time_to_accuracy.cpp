@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "bench_arguments.h"
+#include "args.h"
 #include "e3/data/atomic_file.h"
 #include "e3/train/config.h"
 #include "e3/train/line_chart.h"
@@ -64,22 +64,39 @@ std::vector<std::pair<std::string, std::string>> named_changes(const std::string
 
 Options parse(int argc, char** argv) {
   Options options;
-  e3::bench::BenchArguments arguments("bench_time_to_accuracy");
-  arguments.value("data", options.data)
-      .value("train", options.train)
-      .value("val", options.val)
-      .value("epochs", options.epochs)
-      .value("validate-every", options.validate_every)
-      .value("threads", options.threads)
-      .value("max-minutes", options.max_minutes)
-      .value("out", options.out)
-      .value("svg", options.svg)
-      .each("setting", [&](const std::string& name) { options.settings.push_back({name, named_changes(name)}); })
-      .each("set", [&](const std::string& change) {
-        if (options.settings.empty()) arguments.fail("--set KEY=VALUE follows a --setting NAME");
-        options.settings.back().changes.push_back(e3::bench::BenchArguments::assignment(change));
-      })
-      .parse(argc, argv);
+  e3::cli::ArgParser parser("bench_time_to_accuracy",
+                           "Validation MAE of L1Net on mu against molecules seen and training time, per setting.");
+  parser.option("data", "FILE", "molecules (the split is taken from them)", options.data)
+      .option("train", "N", "training molecules", std::to_string(options.train))
+      .option("val", "N", "validation molecules", std::to_string(options.val))
+      .option("epochs", "N", "epochs of each run", std::to_string(options.epochs))
+      .option("validate-every", "WHEN", "validation interval", options.validate_every)
+      .option("threads", "N", "threads of each run", std::to_string(options.threads))
+      .option("max-minutes", "M", "time limit of each run (0: none)", "0")
+      .option("out", "DIR", "keep the runs in DIR (for e3cpp compare)")
+      .option("svg", "FILE", "write the curves as an SVG figure")
+      .option("setting", "NAME", "a setting: thesis, fast, or a name for the --set changes after it (repeatable)")
+      .option("set", "KEY=VALUE", "a change of the setting before it (repeatable)");
+  e3::cli::parse_program_arguments(parser, argc, argv, [&](const e3::cli::ParsedArgs& args) {
+    options.data = args.value("data");
+    options.train = args.integer("train");
+    options.val = args.integer("val");
+    options.epochs = args.integer("epochs");
+    options.validate_every = args.value("validate-every");
+    options.threads = static_cast<int>(args.integer("threads"));
+    options.max_minutes = args.real("max-minutes");
+    options.out = args.get("out").value_or("");
+    options.svg = args.get("svg").value_or("");
+    // A --set belongs to the --setting before it, so the two are read in command-line order.
+    for (const auto& [name, value] : args.given_options()) {
+      if (name == "setting") {
+        options.settings.push_back({value, named_changes(value)});
+      } else if (name == "set") {
+        if (options.settings.empty()) throw e3::cli::UsageError("--set KEY=VALUE follows a --setting NAME");
+        options.settings.back().changes.push_back(e3::cli::key_value("set", value));
+      }
+    }
+  });
   if (options.settings.empty()) options.settings = {{"thesis", named_changes("thesis")}, {"fast", named_changes("fast")}};
   return options;
 }

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "bench_arguments.h"
+#include "args.h"
 #include "e3/data/dataset.h"
 #include "e3/perf/gemm_peak.h"
 #include "e3/perf/machine.h"
@@ -41,13 +41,19 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  e3::bench::BenchArguments("bench_training")
-      .value("data", options.data)
-      .each("preset", [&](const std::string& preset) { options.presets.push_back(preset); })
-      .each("set", [&](const std::string& text) { options.overrides.push_back(e3::bench::BenchArguments::assignment(text)); })
-      .value("steps", options.steps)
-      .value("threads", options.threads)
-      .parse(argc, argv);
+  e3::cli::ArgParser parser("bench_training", "Training and inference throughput of the L-Net presets.");
+  parser.option("data", "FILE", "molecules of the batches", options.data)
+      .option("preset", "CONFIG", "a preset to measure (repeatable; default: L0Net, L1Net and L2Net)")
+      .option("set", "KEY=VALUE", "change a key of every preset (repeatable)")
+      .option("steps", "N", "training steps measured per preset", std::to_string(options.steps))
+      .option("threads", "N", "threads (0: LibTorch's default)", std::to_string(options.threads));
+  e3::cli::parse_program_arguments(parser, argc, argv, [&](const e3::cli::ParsedArgs& args) {
+    options.data = args.value("data");
+    options.presets = args.values("preset");
+    for (const auto& text : args.values("set")) options.overrides.push_back(e3::cli::key_value("set", text));
+    options.steps = static_cast<int>(args.integer("steps"));
+    options.threads = static_cast<int>(args.integer("threads"));
+  });
   if (options.presets.empty()) {
     for (const char* name : {"l0net", "l1net", "l2net"}) {
       options.presets.push_back(std::string(E3_SOURCE_DIR) + "/configs/" + name + ".json");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iomanip>
 #include <sstream>
+#include <utility>
 
 namespace e3::train {
 namespace {
@@ -31,6 +32,31 @@ std::string format_value(double value) {
   std::ostringstream out;
   out << std::setprecision(3) << value;
   return out.str();
+}
+
+// A tick label as people write numbers: 0.25, 500, 5,000, 20k, 1.5M (never 5e+03).
+std::string format_tick(double value) {
+  const double magnitude = std::fabs(value);
+  if (magnitude >= 1e6) return format_value(value / 1e6) + "M";
+  if (magnitude >= 1e4) return format_value(value / 1e3) + "k";
+  if (magnitude >= 1e3) {
+    const auto whole = static_cast<long long>(std::llround(value));
+    std::string digits = std::to_string(std::llabs(whole));
+    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
+    return (whole < 0 ? "-" : "") + digits;
+  }
+  return format_value(value);
+}
+
+// The logarithmic axis' ends: the nearest m * 10^d (m = 1..9) at or below `value`, and at
+// or above it, so that the axis fits the data instead of spanning whole decades.
+double mantissa_floor(double value) {
+  const double power = std::pow(10.0, std::floor(std::log10(value)));
+  return std::max(1.0, std::floor(value / power * (1 + 1e-9))) * power;
+}
+double mantissa_ceil(double value) {
+  const double power = std::pow(10.0, std::floor(std::log10(value)));
+  return std::ceil(value / power * (1 - 1e-9)) * power;
 }
 
 // A step of 1, 2 or 5 times a power of ten that cuts [0, span] into about `count` pieces.
@@ -75,28 +101,40 @@ std::string line_chart_svg(const std::vector<ChartSeries>& series, const ChartOp
     }
   }
   if (std::isfinite(y_lo)) {
-    // Whole decades that contain every value: the log axis runs from 10^low to 10^high.
-    const int low = static_cast<int>(std::floor(std::log10(y_lo)));
-    const int high = std::max(low + 1, static_cast<int>(std::ceil(std::log10(y_hi))));
+    // The axis runs from the nearest m * 10^d below the data to the nearest above, at least a
+    // factor of 2 wide.
+    double bottom = mantissa_floor(y_lo), top = mantissa_ceil(y_hi);
+    while (top < 2 * bottom) bottom = mantissa_floor(bottom * (1 - 1e-6)), top = mantissa_ceil(top * (1 + 1e-6));
+    const double log_bottom = std::log10(bottom), log_top = std::log10(top);
     if (x_hi - x_lo < 1e-12) x_hi = x_lo + 1.0;
     const double x_first = std::min(0.0, x_lo);
     auto x = [&](double value) { return kLeft + plot_w * (value - x_first) / (x_hi - x_first); };
-    auto y = [&](double value) { return kTop + plot_h * (high - std::log10(value)) / double(high - low); };
+    auto y = [&](double value) { return kTop + plot_h * (log_top - std::log10(value)) / (log_top - log_bottom); };
 
-    // Grid and ticks: a line at every m * 10^d, labels at the decades (and at 2 and 5 when
-    // the axis spans a single decade, so that it has more than two labels).
-    for (int decade = low; decade <= high; ++decade) {
-      for (int m = 1; m < 10 && (decade < high || m == 1); ++m) {
+    // Grid and ticks at every m * 10^d on the axis. Labels at 1, 2 and 5 times a power of ten
+    // (only the powers of ten when the axis spans more than three decades, and every tick
+    // when fewer than three of 1, 2 and 5 fall on it).
+    std::vector<std::pair<double, int>> ticks;  // (value, m)
+    for (int decade = static_cast<int>(std::floor(log_bottom)); decade <= static_cast<int>(std::floor(log_top));
+         ++decade) {
+      for (int m = 1; m < 10; ++m) {
         const double value = m * std::pow(10.0, decade);
-        const bool labelled = m == 1 || (high - low == 1 && (m == 2 || m == 5));
-        svg << "<line x1=\"" << kLeft << "\" x2=\"" << kLeft + plot_w << "\" y1=\"" << y(value) << "\" y2=\""
-            << y(value) << "\" stroke=\"" << (m == 1 ? "#bbbbbb" : "#eeeeee") << "\"/>\n";
-        svg << "<line x1=\"" << kLeft - 5 << "\" x2=\"" << kLeft << "\" y1=\"" << y(value) << "\" y2=\"" << y(value)
-            << "\" stroke=\"black\"/>\n";
-        if (labelled) {
-          svg << "<text x=\"" << kLeft - 8 << "\" y=\"" << y(value) + 4 << "\" text-anchor=\"end\">"
-              << format_value(value) << "</text>\n";
-        }
+        if (value >= bottom * (1 - 1e-9) && value <= top * (1 + 1e-9)) ticks.emplace_back(value, m);
+      }
+    }
+    const bool decades_only = log_top - log_bottom > 3;
+    const auto one_two_five = std::count_if(ticks.begin(), ticks.end(), [](const auto& t) {
+      return t.second == 1 || t.second == 2 || t.second == 5;
+    });
+    for (const auto& [value, m] : ticks) {
+      const bool labelled = decades_only ? m == 1 : (one_two_five < 3 || m == 1 || m == 2 || m == 5);
+      svg << "<line x1=\"" << kLeft << "\" x2=\"" << kLeft + plot_w << "\" y1=\"" << y(value) << "\" y2=\""
+          << y(value) << "\" stroke=\"" << (m == 1 ? "#bbbbbb" : "#eeeeee") << "\"/>\n";
+      svg << "<line x1=\"" << kLeft - 5 << "\" x2=\"" << kLeft << "\" y1=\"" << y(value) << "\" y2=\"" << y(value)
+          << "\" stroke=\"black\"/>\n";
+      if (labelled) {
+        svg << "<text x=\"" << kLeft - 8 << "\" y=\"" << y(value) + 4 << "\" text-anchor=\"end\">"
+            << format_tick(value) << "</text>\n";
       }
     }
     const double step = nice_step(x_hi - x_first, 10);
@@ -104,7 +142,7 @@ std::string line_chart_svg(const std::vector<ChartSeries>& series, const ChartOp
       svg << "<line x1=\"" << x(tick) << "\" x2=\"" << x(tick) << "\" y1=\"" << kTop + plot_h << "\" y2=\""
           << kTop + plot_h + 5 << "\" stroke=\"black\"/>\n";
       svg << "<text x=\"" << x(tick) << "\" y=\"" << kTop + plot_h + 19 << "\" text-anchor=\"middle\">"
-          << format_value(tick) << "</text>\n";
+          << format_tick(tick) << "</text>\n";
     }
     for (size_t k = 0; k < series.size(); ++k) {
       const auto& s = series[k];
@@ -124,7 +162,7 @@ std::string line_chart_svg(const std::vector<ChartSeries>& series, const ChartOp
         for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
           if (!(s.y[i] > 0) || !std::isfinite(s.y[i]) || !std::isfinite(s.x[i])) continue;
           svg << "<circle cx=\"" << x(s.x[i]) << "\" cy=\"" << y(s.y[i]) << "\" r=\"2.5\" fill=\"" << colour
-              << "\"><title>" << escape(s.label) << ": " << format_value(s.x[i]) << ", " << format_value(s.y[i])
+              << "\"><title>" << escape(s.label) << ": " << format_tick(s.x[i]) << ", " << format_value(s.y[i])
               << (i < s.notes.size() ? " (" + escape(s.notes[i]) + ")" : std::string()) << "</title></circle>\n";
         }
       }

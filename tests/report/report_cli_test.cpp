@@ -9,14 +9,19 @@
 #include "cli.h"
 #include "files.h"
 #include "process.h"
+#include "shared_runs.h"
 
 namespace e3::testing {
 namespace {
 
-const std::string kLNet = std::string(E3_SHARED_RUNS) + "/lnet";
-const std::string kMLPNet = std::string(E3_SHARED_RUNS) + "/mlpnet";
+// Suites that read the shared runs.
+class ReportCli : public SharedRunsTest {};
+class CompareCli : public SharedRunsTest {};
 
-TEST(ReportCli, TableOfTwoRunsMatchesTheirEvaluation) {
+const std::string kLNet = shared_run("lnet");
+const std::string kMLPNet = shared_run("mlpnet");
+
+TEST_F(ReportCli, TableOfTwoRunsMatchesTheirEvaluation) {
   const auto result = e3cpp("report " + kLNet + " " + kMLPNet + " --json");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto json = nlohmann::json::parse(result.out);
@@ -41,7 +46,7 @@ TEST(ReportCli, TableOfTwoRunsMatchesTheirEvaluation) {
   EXPECT_EQ(csv.out.rfind("target,unit,mlpnet\n", 0), 0u) << csv.out;
 }
 
-TEST(CompareCli, WritesAReadableFigure) {
+TEST_F(CompareCli, WritesAReadableFigure) {
   TempDir dir;
   const auto result = e3cpp("compare " + kLNet + " " + kMLPNet + " --target mu --out " + dir.file("mu.svg"));
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -66,7 +71,7 @@ TEST(CompareCli, WritesAReadableFigure) {
   EXPECT_NE(read_file(dir.file("score.svg")).find("training molecules seen"), std::string::npos);
 }
 
-TEST(CompareCli, BadInputGivesOneLineErrors) {
+TEST_F(CompareCli, BadInputGivesOneLineErrors) {
   TempDir dir;
   const std::string out = " --out " + dir.file("x.svg");
   expect_one_line_error(e3cpp("compare " + kLNet + " " + kMLPNet + out), 1, "give --target");

@@ -60,6 +60,10 @@ ValidationRecord record(double epoch, int64_t step, std::vector<ErrorMetrics> ta
   return r;
 }
 
+// A label of the vertical (log) axis, right-aligned left of it, and of the horizontal axis.
+std::string y_label(const std::string& text) { return "text-anchor=\"end\">" + text + "<"; }
+std::string x_label(const std::string& text) { return "text-anchor=\"middle\">" + text + "<"; }
+
 TEST(MetricsCsv, OneLinePerValidationWithColumnsPerTarget) {
   const std::vector<ValidationRecord> history = {record(0.5, 10, {{0.25, 0.3, 48}, {2.0, 2.5, 47}}),
                                                  record(1.0, 20, {{0.2, 0.28, 48}, {1.5, 2.0, 47}})};
@@ -76,9 +80,12 @@ TEST(LearningCurve, OneTargetInItsUnitOnALogAxis) {
   const std::string svg = learning_curve_svg(history, {data::Target::mu}, {0.1});
   EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
   EXPECT_NE(svg.find("</svg>"), std::string::npos);
-  // Values from 2 down to 0.0139: decade labels 0.01, 0.1, 1 and 10.
-  for (const char* label : {">0.01<", ">0.1<", ">1<", ">10<"}) EXPECT_NE(svg.find(label), std::string::npos) << label;
-  EXPECT_EQ(svg.find(">0.001<"), std::string::npos);
+  // Values from 2 down to 0.0139: the axis runs from 0.01 to 2, labelled at 1, 2 and 5 times
+  // the powers of ten, and goes no further than the data.
+  for (const char* label : {"0.01", "0.02", "0.05", "0.1", "0.5", "1", "2"}) {
+    EXPECT_NE(svg.find(y_label(label)), std::string::npos) << label;
+  }
+  for (const char* label : {"0.001", "5", "10"}) EXPECT_EQ(svg.find(y_label(label)), std::string::npos) << label;
   EXPECT_NE(svg.find("validation MAE (D, log scale)"), std::string::npos);
   EXPECT_NE(svg.find(">epoch<"), std::string::npos);
   EXPECT_NE(svg.find("<title>mu: 12, 0.0139 (step 120, 1920 molecules seen)</title>"), std::string::npos);
@@ -100,12 +107,30 @@ TEST(LearningCurve, SeveralTargetsInUnitsOfTheirSpreadWithALegend) {
 }
 
 TEST(LineChart, LeavesOutWhatALogAxisCannotShowAndEscapesText) {
-  ChartSeries series{"a<b", {0, 1, 2, 3}, {1.0, 0.0, NAN, 1.5}};
-  const std::string svg = line_chart_svg({series, {"c", {0, 1}, {2.0, 3.0}}}, {"t & u", "x", "y"});
+  ChartSeries series{"a<b", {0, 1, 2, 3}, {1.0, 0.0, NAN, 1.5}, {}};
+  const std::string svg = line_chart_svg({series, {"c", {0, 1}, {2.0, 3.0}, {}}}, {"t & u", "x", "y"});
   EXPECT_EQ(testing::count_occurrences(svg, "<circle"), 4u);  // 2 of a<b and 2 of c
   EXPECT_NE(svg.find("a&lt;b"), std::string::npos);
   EXPECT_NE(svg.find("t &amp; u"), std::string::npos);
-  EXPECT_NE(svg.find(">5<"), std::string::npos);  // one decade spanned (1 to 10): 2 and 5 labelled too
+  // Values from 1 to 3: an axis from 1 to 3 with every tick labelled, as only 1 and 2 of 1, 2, 5
+  // fall on it.
+  for (const char* label : {"1", "2", "3"}) EXPECT_NE(svg.find(y_label(label)), std::string::npos) << label;
+  for (const char* label : {"5", "10"}) EXPECT_EQ(svg.find(y_label(label)), std::string::npos) << label;
+}
+
+TEST(LineChart, TicksReadAsPeopleWriteNumbers) {
+  // Validation MAEs of 0.3 to 1.2 D against molecules seen up to 20,000.
+  ChartSeries series{"run", {0, 5000, 10000, 20000}, {1.2, 0.7, 0.45, 0.3}, {}};
+  const std::string svg = line_chart_svg({series}, {"title", "molecules seen", "MAE (D)"});
+  EXPECT_EQ(svg.find("e+"), std::string::npos) << svg;
+  for (const char* label : {"2,000", "8,000", "10k", "20k"}) EXPECT_NE(svg.find(x_label(label)), std::string::npos) << label;
+  // The log axis fits the data: from 0.3 to 2, labelled at 0.5, 1 and 2, not at 0.1 or 10.
+  for (const char* label : {"0.5", "1", "2"}) EXPECT_NE(svg.find(y_label(label)), std::string::npos) << label;
+  for (const char* label : {"0.1", "10"}) EXPECT_EQ(svg.find(y_label(label)), std::string::npos) << label;
+  // A million molecules: 200k steps, 1M at the end.
+  ChartSeries long_run{"run", {0, 1e6}, {1.0, 0.5}, {}};
+  const std::string long_svg = line_chart_svg({long_run}, {"title", "molecules seen", "MAE (D)"});
+  for (const char* label : {"200k", "1M"}) EXPECT_NE(long_svg.find(x_label(label)), std::string::npos) << label;
 }
 
 }  // namespace

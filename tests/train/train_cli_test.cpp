@@ -20,15 +20,19 @@
 #include "cli.h"
 #include "files.h"
 #include "process.h"
+#include "shared_runs.h"
 #include "small_run.h"
 
 namespace e3::testing {
 namespace {
 
+// Suites that read the shared runs.
+class TrainCli : public SharedRunsTest {};
+
 const std::string kBinary = E3CPP_BINARY;
-const std::string kLNet = std::string(E3_SHARED_RUNS) + "/lnet";
-const std::string kMLPNet = std::string(E3_SHARED_RUNS) + "/mlpnet";
-const std::string kDipole = std::string(E3_SHARED_RUNS) + "/dipole";
+const std::string kLNet = shared_run("lnet");
+const std::string kMLPNet = shared_run("mlpnet");
+const std::string kDipole = shared_run("dipole");
 
 // A plain XYZ file of molecules given as (atomic numbers, positions [A, 3]).
 std::string xyz_text(const std::vector<std::pair<std::vector<int64_t>, torch::Tensor>>& molecules) {
@@ -66,16 +70,16 @@ std::string test_molecules(const std::string& run) {
   return text.str();
 }
 
-TEST(TrainCli, TrainsAndReports) {
-  const std::string log = read_file(std::string(E3_SHARED_RUNS) + "/lnet.log");
+TEST_F(TrainCli, TrainsAndReports) {
+  const std::string log = read_file(shared_run("lnet.log"));
   EXPECT_NE(log.find("epoch 1/1  step 20  train loss"), std::string::npos) << log;
   EXPECT_NE(log.find("finished 1 epochs; best validation MAE"), std::string::npos) << log;
-  const std::string multi = read_file(std::string(E3_SHARED_RUNS) + "/mlpnet.log");
+  const std::string multi = read_file(shared_run("mlpnet.log"));
   EXPECT_NE(multi.find("12 outputs"), std::string::npos) << multi;
   EXPECT_NE(multi.find("finished 2 epochs; best validation score"), std::string::npos) << multi;
 }
 
-TEST(TrainCli, EvalReportsJson) {
+TEST_F(TrainCli, EvalReportsJson) {
   const auto result = e3cpp("eval " + kLNet + " --json");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto json = nlohmann::json::parse(result.out);
@@ -89,7 +93,7 @@ TEST(TrainCli, EvalReportsJson) {
   EXPECT_EQ(val["molecules"], 48);
 }
 
-TEST(TrainCli, EvalOfAMultiTargetRunReportsEveryTarget) {
+TEST_F(TrainCli, EvalOfAMultiTargetRunReportsEveryTarget) {
   const auto result = e3cpp("eval " + kMLPNet + " --json");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto json = nlohmann::json::parse(result.out);
@@ -110,7 +114,7 @@ TEST(TrainCli, EvalOfAMultiTargetRunReportsEveryTarget) {
 
 // eval's MAE and RMSE are the mean absolute and root-mean-square differences between what
 // predict gives for the molecules and their targets, computed here from predict's output.
-TEST(TrainCli, EvalErrorsAreThoseOfPredictsValues) {
+TEST_F(TrainCli, EvalErrorsAreThoseOfPredictsValues) {
   TempDir dir;
   write_text(dir.file("test.extxyz"), test_molecules(kMLPNet));
   const data::Dataset molecules = data::Dataset::read(dir.file("test.extxyz"));
@@ -153,7 +157,7 @@ TEST(TrainCli, EvalErrorsAreThoseOfPredictsValues) {
   EXPECT_EQ(std::stod(prediction), predicted["predictions"][0]["values"]["mu"].get<double>());
 }
 
-TEST(TrainCli, PredictIsInvariantToRotationAndTranslation) {
+TEST_F(TrainCli, PredictIsInvariantToRotationAndTranslation) {
   TempDir dir;
   const data::Dataset sample = data::Dataset::read(sample_file());
   const auto& m = sample[17];
@@ -192,7 +196,7 @@ TEST(TrainCli, PredictIsInvariantToRotationAndTranslation) {
 
 // A run with the dipole readout predicts the vector too, in the input file's frame: its norm is
 // the value, and rotating the molecule rotates it.
-TEST(TrainCli, PredictGivesTheDipoleVectorOfADipoleReadout) {
+TEST_F(TrainCli, PredictGivesTheDipoleVectorOfADipoleReadout) {
   TempDir dir;
   const data::Dataset sample = data::Dataset::read(sample_file());
   const auto& m = sample[17];
@@ -235,7 +239,7 @@ TEST(TrainCli, PredictGivesTheDipoleVectorOfADipoleReadout) {
 // predict reads and predicts its input a window of 1,024 molecules at a time and writes its
 // JSON as it goes: over more molecules than a window, the values are still those eval computes
 // on the whole file at once.
-TEST(TrainCli, PredictStreamsInWindowsWithTheValuesEvalGives) {
+TEST_F(TrainCli, PredictStreamsInWindowsWithTheValuesEvalGives) {
   TempDir dir;
   write_text(dir.file("many.extxyz"), sample_extxyz(1100));
   const auto predict = e3cpp("predict " + kLNet + " " + dir.file("many.extxyz") + " --json");
@@ -261,7 +265,7 @@ TEST(TrainCli, PredictStreamsInWindowsWithTheValuesEvalGives) {
 // Molecules a model would only extrapolate to are predicted and flagged: two atoms at one
 // place, more atoms than any training molecule (domain.json), an element no training molecule
 // has; a run without domain.json (an older e3cpp) still predicts and flags what it can.
-TEST(TrainCli, PredictFlagsMoleculesOutsideTheTrainingDomain) {
+TEST_F(TrainCli, PredictFlagsMoleculesOutsideTheTrainingDomain) {
   TempDir dir;
   const auto domain = nlohmann::json::parse(read_file(kLNet + "/domain.json"));
   const int64_t max_atoms = domain["max_atoms"];
@@ -326,7 +330,7 @@ std::string signal_after_first_validation(const std::string& train_arguments, co
 
 // A run killed outright (SIGKILL, between validations) and resumed ends exactly where an
 // uninterrupted run does: same validation records, same test error.
-TEST(TrainCli, KilledRunResumesExactly) {
+TEST(TrainRun, KilledRunResumesExactly) {
   TempDir dir;
   const std::string train = "train --threads 2 --config " + small_config_file("lnet") + " --targets mu --data " +
                             sample_file() + " --epochs 4 --validate-every '4 steps' --checkpoint-minutes 0.0005 --out ";
@@ -358,7 +362,7 @@ TEST(TrainCli, KilledRunResumesExactly) {
             nlohmann::json::parse(e3cpp("eval " + dir.file("straight") + " --json").out)["mae"]);
 }
 
-TEST(TrainCli, CtrlCStopsAfterTheBatchAndSaves) {
+TEST(TrainRun, CtrlCStopsAfterTheBatchAndSaves) {
   TempDir dir;
   const std::string run = dir.file("interrupted");
   const auto interrupted = run_process(signal_after_first_validation(
@@ -373,7 +377,7 @@ TEST(TrainCli, CtrlCStopsAfterTheBatchAndSaves) {
   EXPECT_NE(resumed.out.find("finished 4 epochs"), std::string::npos) << resumed.out;
 }
 
-TEST(TrainCli, ARunWithoutValidationSaysHowToGetOne) {
+TEST(TrainRun, ARunWithoutValidationSaysHowToGetOne) {
   TempDir dir;
   const std::string run = dir.file("run");
   ASSERT_EQ(e3cpp("train --config " + small_config_file("lnet") + " --targets mu --data " + sample_file() +
@@ -386,7 +390,7 @@ TEST(TrainCli, ARunWithoutValidationSaysHowToGetOne) {
   EXPECT_EQ(nlohmann::json::parse(last.out)["molecules"], 48);
 }
 
-TEST(TrainCli, BadInputGivesOneLineErrors) {
+TEST_F(TrainCli, BadInputGivesOneLineErrors) {
   TempDir dir;
   write_text(dir.file("unknown_key.json"), R"({"batch_size": 16, "learnin_rate": 0.001})");
   expect_one_line_error(e3cpp("train --config " + dir.file("unknown_key.json") + " --target mu --data x --out " +

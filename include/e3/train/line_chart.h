@@ -24,9 +24,11 @@ struct ChartOptions {
 };
 
 /// An SVG document (white background, 760 x 460) with every series in its own colour, a
-/// legend naming them when there is more than one, a logarithmic vertical axis spanning
-/// whole decades with labelled ticks, and a linear horizontal axis with about ten labelled
-/// ticks. An empty chart (no plottable point) is a frame with the labels.
+/// legend naming them when there is more than one, a logarithmic vertical axis fitted to the
+/// data (from the nearest m * 10^d below it to the nearest above, labelled at 1, 2 and 5 times
+/// the powers of ten, or at every tick where fewer of those fall on it), and a linear
+/// horizontal axis with about ten ticks labelled as people write numbers (5,000, 20k, 1.5M).
+/// An empty chart (no plottable point) is a frame with the labels.
 std::string line_chart_svg(const std::vector<ChartSeries>& series, const ChartOptions& options);
 
 }  // namespace e3::train

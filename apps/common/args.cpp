@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <iostream>
 #include <sstream>
 
 namespace e3::cli {
@@ -47,6 +48,14 @@ double ParsedArgs::real(const std::string& name) const {
     throw UsageError("--" + name + " expects a number, got '" + text + "'");
   }
   return number;
+}
+
+std::vector<std::string> ParsedArgs::values(const std::string& name) const {
+  std::vector<std::string> all;
+  for (const auto& [option, value] : given_options_) {
+    if (option == name) all.push_back(value);
+  }
+  return all;
 }
 
 bool ParsedArgs::flag(const std::string& name) const {
@@ -186,6 +195,31 @@ std::string ArgParser::help() const {
   out << "  --help                  show this help\n";
   if (!epilog_.empty()) out << "\n" << epilog_ << "\n";
   return out.str();
+}
+
+std::pair<std::string, std::string> key_value(const std::string& name, const std::string& text) {
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0) throw UsageError("--" + name + " expects KEY=VALUE, got '" + text + "'");
+  return {text.substr(0, equals), text.substr(equals + 1)};
+}
+
+void parse_program_arguments(const ArgParser& parser, int argc, char** argv,
+                             const std::function<void(const ParsedArgs&)>& read) {
+  const std::string program = argc > 0 ? argv[0] : "program";
+  const std::string name = program.substr(program.find_last_of('/') + 1);
+  try {
+    read(parser.parse(std::vector<std::string>(argv + 1, argv + argc)));
+  } catch (const HelpRequested& help) {
+    std::cout << help.what();
+    std::exit(0);
+  } catch (const UsageError& error) {
+    std::string message = error.what();
+    for (char& c : message) {
+      if (c == '\n') c = ' ';
+    }
+    std::cerr << name << ": error: " << message << "\n";
+    std::exit(2);
+  }
 }
 
 }  // namespace e3::cli

@@ -1,15 +1,18 @@
 #pragma once
-// A small declarative command-line parser for the e3cpp subcommands.
+// A small declarative command-line parser, the one of every program of the project: the e3cpp
+// subcommands and the benchmarks (bench/).
 //
 // Each subcommand declares its positionals, options (--name VALUE or --name=VALUE) and
 // flags (--name); parse() checks the arguments against the declaration and throws
 // UsageError with a one-line message naming the offending argument. --help is implicit:
 // parse() throws HelpRequested with the help text, which main() prints.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace e3::cli {
@@ -42,6 +45,8 @@ class ParsedArgs {
   bool flag(const std::string& name) const;
   /// The values of a positional (several for a variadic one).
   const std::vector<std::string>& positional(const std::string& name) const;
+  /// Every value of an option given several times, in command-line order (none if not given).
+  std::vector<std::string> values(const std::string& name) const;
   /// Options given on the command line, in order, as (name, value) pairs.
   const std::vector<std::pair<std::string, std::string>>& given_options() const { return given_options_; }
 
@@ -90,5 +95,17 @@ class ArgParser {
   std::vector<Positional> positionals_;
   std::vector<Option> options_;
 };
+
+/// "KEY=VALUE", the value of option --`name`, split at its first '='; a UsageError naming the
+/// option when there is no key.
+std::pair<std::string, std::string> key_value(const std::string& name, const std::string& text);
+
+/// The command line of a program that is not an e3cpp subcommand (a benchmark): parses
+/// argv[1..] and hands the result to `read`, which takes the program's options from it. --help
+/// prints the help and exits with status 0; a UsageError, from parsing or from `read`, prints
+/// "PROGRAM: error: MESSAGE" on one line and exits with status 2, so that a typo never runs a
+/// benchmark for minutes with a default.
+void parse_program_arguments(const ArgParser& parser, int argc, char** argv,
+                             const std::function<void(const ParsedArgs&)>& read);
 
 }  // namespace e3::cli
