@@ -13,16 +13,19 @@
 
 namespace e3::cli {
 
-void ChildProcesses::start(const std::vector<std::string>& arguments, const std::string& log_path) {
+void ChildProcesses::start(const std::vector<std::string>& arguments, const std::string& log_path,
+                           const std::vector<std::pair<std::string, std::string>>& variables) {
   char executable[4096];
   const ssize_t length = readlink("/proc/self/exe", executable, sizeof(executable) - 1);
   if (length <= 0) throw std::runtime_error(std::string("cannot find this executable: ") + std::strerror(errno));
   executable[length] = '\0';
   const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log < 0) throw std::runtime_error(log_path + ": cannot open for writing (" + std::strerror(errno) + ")");
+  auto environment = dist::current_environment();
+  for (const auto& [name, value] : variables) environment[name] = value;
   pid_t pid = -1;
   try {
-    pid = dist::spawn(executable, arguments, dist::current_environment(), log);
+    pid = dist::spawn(executable, arguments, environment, log);
   } catch (const std::system_error& error) {
     close(log);
     throw std::runtime_error(std::string("cannot start a worker process: ") + error.what());

@@ -6,16 +6,19 @@
 #include <sys/types.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace e3::cli {
 
 class ChildProcesses {
  public:
-  /// Starts a copy of this executable with `arguments` (after argv[0]), its standard output
-  /// appended to `log_path`, its standard error shared with this process. std::runtime_error
-  /// when it cannot be started.
-  void start(const std::vector<std::string>& arguments, const std::string& log_path);
+  /// Starts a copy of this executable with `arguments` (after argv[0]) and this process's
+  /// environment plus `variables` (name, value: what `ps` must not show, which any user can read
+  /// in a command line), its standard output appended to `log_path`, its standard error shared
+  /// with this process. std::runtime_error when it cannot be started.
+  void start(const std::vector<std::string>& arguments, const std::string& log_path,
+             const std::vector<std::pair<std::string, std::string>>& variables = {});
 
   const std::vector<pid_t>& pids() const { return pids_; }
   /// Sends `signal` to every child that has not exited.

@@ -18,25 +18,6 @@ const Dialect kPostgresql = {
     "SELECT pg_advisory_xact_lock(3111740)",  // two processes creating the schema take turns
 };
 
-// The URL without a password ("postgresql://user:secret@host" -> "postgresql://user@host";
-// "?password=secret" dropped), for messages.
-std::string without_password(const std::string& url) {
-  std::string shown = url;
-  const size_t scheme = shown.find("://");
-  const size_t at = shown.find('@');
-  const size_t slash = shown.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  if (scheme != std::string::npos && at != std::string::npos && (slash == std::string::npos || at < slash)) {
-    const size_t colon = shown.find(':', scheme + 3);
-    if (colon != std::string::npos && colon < at) shown.erase(colon, at - colon);
-  }
-  for (size_t found; (found = shown.find("password=")) != std::string::npos;) {
-    const size_t end = shown.find('&', found);
-    shown.erase(found, end == std::string::npos ? std::string::npos : end + 1 - found);
-  }
-  while (!shown.empty() && (shown.back() == '?' || shown.back() == '&')) shown.pop_back();
-  return shown;
-}
-
 // libpq's messages end with a newline and may have several lines: the first one says it.
 std::string first_line(const char* message) {
   std::string text = message ? message : "";
@@ -46,7 +27,7 @@ std::string first_line(const char* message) {
 
 class PostgresqlConnection : public Connection {
  public:
-  explicit PostgresqlConnection(const std::string& url) : description_(without_password(url)) {
+  explicit PostgresqlConnection(const std::string& url) : description_(StudyStore::without_password(url)) {
     // A connect_timeout in the URL overrides this one (later keywords win).
     const char* keywords[] = {"connect_timeout", "dbname", nullptr};
     const char* values[] = {"10", url.c_str(), nullptr};
@@ -84,7 +65,12 @@ class PostgresqlConnection : public Connection {
     } clear{result};
     const auto status = PQresultStatus(result);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      throw StoreError(description_ + ": " + first_line(result ? PQresultErrorMessage(result) : PQerrorMessage(connection_)));
+      const std::string message = first_line(result ? PQresultErrorMessage(result) : PQerrorMessage(connection_));
+      // A server that stopped or dropped this session leaves the connection bad: only a new one helps.
+      if (PQstatus(connection_) == CONNECTION_BAD) {
+        throw Unreachable(description_ + ": lost the connection to the study database (" + message + ")");
+      }
+      throw StoreError(description_ + ": " + message);
     }
     std::vector<Row> rows;
     for (int row = 0; row < PQntuples(result); ++row) {
@@ -99,6 +85,15 @@ class PostgresqlConnection : public Connection {
       rows.emplace_back(std::move(cells));
     }
     return rows;
+  }
+
+  void reconnect() override {
+    // The same parameters as the first connection (connect_timeout included); a new session.
+    PQreset(connection_);
+    if (PQstatus(connection_) != CONNECTION_OK) {
+      throw Unreachable(description_ + ": cannot connect to the study database again (" +
+                        first_line(PQerrorMessage(connection_)) + ")");
+    }
   }
 
   const Dialect& dialect() const override { return kPostgresql; }

@@ -165,6 +165,9 @@ SearchSpace SearchSpace::from_json(const nlohmann::ordered_json& json, const std
       throw SpaceError(origin + ": '" + key + "' is set by the study (e3cpp hpsearch --" + study_option(key) +
                        "), not by its space");
     }
+    if (const char* reason = fixed_by_the_study(key)) {
+      throw SpaceError(origin + ": '" + key + "' may not be set by a search space: " + reason);
+    }
     const auto* config_key = train::find_config_key(key);
     if (!config_key) {
       throw SpaceError(origin + ": unknown key '" + key + "' (not a key of e3cpp train; e3cpp train --help lists them)");

@@ -12,7 +12,17 @@
 #include <variant>
 #include <vector>
 
+#include "e3/search/study_store.h"
+
 namespace e3::search::sql {
+
+/// The database could not be reached: a dropped or refused connection, a database file that
+/// cannot be opened, read or written. The connection must be re-established (reconnect()) and
+/// the whole operation run again; an open transaction is lost.
+class Unreachable : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
 
 /// A parameter of a statement.
 using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
@@ -44,8 +54,11 @@ class Connection {
  public:
   virtual ~Connection() = default;
   /// Runs one statement; its rows (none for a statement without result). StoreError naming
-  /// the database on failure.
+  /// the database on failure; Unreachable when the database could not be reached.
   virtual std::vector<Row> run(const std::string& statement, const std::vector<Value>& parameters = {}) = 0;
+  /// Connects again (a new session: what the last one had begun is rolled back); Unreachable
+  /// when the database still cannot be reached.
+  virtual void reconnect() = 0;
   virtual const Dialect& dialect() const = 0;
   /// The database, for messages.
   virtual const std::string& description() const = 0;

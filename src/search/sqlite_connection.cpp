@@ -23,23 +23,42 @@ const Dialect kSqlite = {
     "",
 };
 
+// Errors of a file that cannot be opened, read or written (its directory or the file moved away
+// or made inaccessible, a full or failing disk): opening the file again may cure them.
+bool is_unreachable(int code) {
+  switch (code & 0xff) {
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_FULL:
+    case SQLITE_PERM:
+      return true;
+    default:
+      return false;
+  }
+}
+
 class SqliteConnection : public Connection {
  public:
   SqliteConnection(const std::string& path, bool create) : description_(path) {
     if (!create && !std::filesystem::exists(path)) throw StoreError(path + ": no such study database");
-    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-      const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-      sqlite3_close(db_);
-      throw StoreError(path + ": cannot open the study database (" + message + ")");
-    }
-    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-    // Readers and one writer at a time without blocking each other; the journal mode is a
-    // property of the file, set by whichever process opens it first.
-    run("PRAGMA journal_mode = WAL", {});
-    run("PRAGMA synchronous = NORMAL", {});
+    open(create);
   }
   ~SqliteConnection() override { sqlite3_close(db_); }
+
+  void reconnect() override {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    // Never creating it: a database that vanished must not come back empty.
+    if (!std::filesystem::exists(description_)) throw Unreachable(description_ + ": the study database is gone");
+    try {
+      open(false);
+    } catch (const Unreachable&) {
+      throw;
+    } catch (const StoreError& error) {
+      throw Unreachable(error.what());
+    }
+  }
 
   std::vector<Row> run(const std::string& statement, const std::vector<Value>& parameters) override {
     sqlite3_stmt* prepared = nullptr;
@@ -65,7 +84,33 @@ class SqliteConnection : public Connection {
   const std::string& description() const override { return description_; }
 
  private:
-  [[noreturn]] void fail() const { throw StoreError(description_ + ": " + sqlite3_errmsg(db_)); }
+  void open(bool create) {
+    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(description_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw StoreError(description_ + ": cannot open the study database (" + message + ")");
+    }
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    try {
+      // Readers and one writer at a time without blocking each other; the journal mode is a
+      // property of the file, set by whichever process opens it first.
+      run("PRAGMA journal_mode = WAL", {});
+      run("PRAGMA synchronous = NORMAL", {});
+    } catch (const StoreError&) {
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw;
+    }
+  }
+
+  [[noreturn]] void fail() const {
+    if (!db_) throw Unreachable(description_ + ": the study database is not open (a reconnection failed)");
+    const std::string message = description_ + ": " + sqlite3_errmsg(db_);
+    if (is_unreachable(sqlite3_extended_errcode(db_))) throw Unreachable(message);
+    throw StoreError(message);
+  }
 
   void bind(sqlite3_stmt* statement, size_t i, const Value& value) {
     const std::string name = "$" + std::to_string(i + 1);

@@ -4,10 +4,13 @@
 
 #include "e3/search/trainer_runner.h"
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <stdexcept>
 
 #include "e3/search/study.h"
 #include "e3/train/trained_run.h"
@@ -52,7 +55,9 @@ void TrainerRunner::check(const nlohmann::json& config, const std::string& origi
 
 TrialResult TrainerRunner::run(const nlohmann::json& config, const std::string& run_dir, bool resume,
                                const ValidationCallback& on_validation, const std::atomic<bool>* stop) {
-  std::ofstream log(run_dir + ".log", std::ios::app);
+  const std::string log_path = run_dir + ".log";
+  std::ofstream log(log_path, std::ios::app);
+  if (!log) throw std::runtime_error(log_path + ": cannot open the trial's log (" + std::strerror(errno) + ")");
   std::optional<train::Trainer> trainer;
   if (resume && std::filesystem::exists(run_dir + "/last.pt")) {
     trainer.emplace(train::Trainer::resume(run_dir, {}, log));

@@ -50,6 +50,18 @@ std::vector<std::string> events(const std::string& run_dir) {
   return lines;
 }
 
+std::vector<std::string> processes_in_turn(const std::vector<std::string>& lines) {
+  std::vector<std::string> pids;
+  for (const auto& line : lines) {
+    std::istringstream words(line);
+    std::string event, first, second;
+    words >> event >> first >> second;
+    const std::string pid = event == "epoch" ? second : first;  // "epoch N PID", "start PID", "resume PID N"
+    if (pids.empty() || pids.back() != pid) pids.push_back(pid);
+  }
+  return pids;
+}
+
 void expect_trained_once(const search::TrialRecord& trial, int64_t epochs, const StudyLocation& where) {
   SCOPED_TRACE("trial " + std::to_string(trial.number));
   EXPECT_EQ(trial.state, search::TrialState::complete);

@@ -30,6 +30,11 @@ std::vector<int> worker_pids(const std::string& out);
 /// The lines of the synthetic runner's events.log in `run_dir`.
 std::vector<std::string> events(const std::string& run_dir);
 
+/// The pids of the processes that wrote `lines` (a synthetic run's events), in turn: each
+/// stretch of events of one process gives one entry, so that a trial that two processes ran at
+/// once shows one of them twice.
+std::vector<std::string> processes_in_turn(const std::vector<std::string>& lines);
+
 /// Checks from the trial's events that it trained each of its `epochs` epochs once and in order
 /// (across resumptions: a resumed run goes on after the epoch its checkpoint holds), that its
 /// validations cover every epoch, and that its test errors are those of the synthetic curves.

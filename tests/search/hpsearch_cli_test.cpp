@@ -1,10 +1,13 @@
 // e3cpp hpsearch on SQLite studies with synthetic learning curves: workers, killed workers,
-// Ctrl-C, resuming, the leaderboard, bad input.
+// a worker cut off from its database, Ctrl-C, resuming, the leaderboard, bad input.
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <thread>
 
 #include "background_process.h"
 #include "cli_scenarios.h"
@@ -132,6 +135,56 @@ TEST(HpsearchCli, TheStudyResumesAfterEveryWorkerIsKilled) {
   }
 }
 
+TEST(HpsearchCli, AWorkerCutOffFromItsDatabaseStopsItsTrialBeforeAnotherMayTakeIt) {
+  TempDir dir;
+  const auto where = sqlite_study(dir);
+  // One trial whose epoch outlasts the heartbeat timeout: while it trains, only its heartbeat
+  // speaks for it.
+  const std::string command =
+      hpsearch("--study " + where.location + " --name study --runs " + dir.file("runs") +
+               " --runner synthetic --targets mu --trials 1 --epochs 1 --synthetic-epoch-seconds 3"
+               " --heartbeat-timeout 2");
+  BackgroundProcess first(command);
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto trials = trials_so_far(where);
+        return !trials.empty() && trials[0].state == TrialState::running;
+      },
+      30))
+      << first.out() << first.err();
+  const std::string run_dir = dir.file("runs") + "/" + search::trial_name(0);
+  {
+    // Another process holds the database's write lock: no heartbeat gets through.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(where.location.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    // Past the end of the epoch, had the worker gone on training.
+    std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+    EXPECT_EQ(events(run_dir).size(), 1u)
+        << "the worker trained on without a heartbeat: " << read_file(run_dir + "/events.log");
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  const auto exit_code = first.wait(30);
+  ASSERT_TRUE(exit_code) << first.out() << first.err();
+  EXPECT_EQ(*exit_code, 1) << first.out() << first.err();
+  EXPECT_EQ(
+      count_occurrences(first.err(), "no heartbeat reached the study database for 1 s (half the heartbeat timeout)"), 1u)
+      << first.err();
+  // The same command resumes the study; its worker runs the trial after the first one stopped.
+  const auto resumed = run_process(command);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  const auto trial = study_trials(where).at(0);
+  expect_trained_once(trial, 1, where);
+  const auto first_pids = worker_pids(first.out()), resumed_pids = worker_pids(resumed.out);
+  ASSERT_EQ(first_pids.size(), 1u) << first.out();
+  ASSERT_EQ(resumed_pids.size(), 1u) << resumed.out;
+  EXPECT_EQ(processes_in_turn(events(run_dir)),
+            (std::vector<std::string>{std::to_string(first_pids[0]), std::to_string(resumed_pids[0])}))
+      << read_file(run_dir + "/events.log");
+  EXPECT_EQ(trial.attempts, 2);  // the first worker's, which ended without a word to the study, counts
+}
+
 TEST(HpsearchCli, CtrlCSavesTheTrialsAndTheSameCommandResumes) {
   TempDir dir;
   const auto where = sqlite_study(dir);
@@ -153,7 +206,10 @@ TEST(HpsearchCli, CtrlCSavesTheTrialsAndTheSameCommandResumes) {
                           [](const auto& t) { return t.state == TrialState::queued && t.epochs_done > 0; }));
   const auto resumed = run_process(command);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
-  for (const auto& trial : study_trials(where)) expect_trained_once(trial, 10, where);
+  for (const auto& trial : study_trials(where)) {
+    expect_trained_once(trial, 10, where);
+    EXPECT_EQ(trial.attempts, 1) << "trial " << trial.number << ": an interruption counted as a failed attempt";
+  }
 }
 
 TEST(HpsearchCli, ReportsTheLeaderboard) {
@@ -233,6 +289,9 @@ TEST(HpsearchCli, BadInputIsAOneLineError) {
   write_text(dir.file("empty.json"), R"({"batch_size": {"int": [25, 8]}})");
   expect_one_line_error(run_process(hpsearch(study + " --space " + dir.file("empty.json"))), 1,
                dir.file("empty.json") + ": 'batch_size': empty range [25,8]");
+  write_text(dir.file("patience.json"), R"({"batch_size": {"int": [8, 25]}, "patience": 3})");
+  expect_one_line_error(run_process(hpsearch(study + " --space " + dir.file("patience.json"))), 1,
+                        dir.file("patience.json") + ": 'patience' may not be set by a search space");
   expect_one_line_error(run_process(hpsearch("--study postgresql://e3@127.0.0.1:1/studies --runner synthetic")), 1,
                "postgresql://e3@127.0.0.1:1/studies: cannot connect to the study database");
   expect_one_line_error(run_process(hpsearch("--study " + dir.file("other.db"))), 2, "a new study needs --data DATA");

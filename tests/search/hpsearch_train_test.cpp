@@ -1,12 +1,15 @@
 // An end-to-end search with the real runner: 4 trials of the multi-target network (mlpnet,
 // Figure 3.6) on two targets, from a tiny space of Table 3.3's keys, trained by e3cpp train's
 // Trainer on a 100-molecule split of the embedded sample by 2 workers; the leaderboard, and the
-// trials' run directories used as the normal runs they are.
+// trials' run directories used as the normal runs they are. The real runner's checks.
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "cli_scenarios.h"
 #include "e3/search/leaderboard.h"
+#include "e3/search/trainer_runner.h"
 #include "files.h"
 
 namespace e3::testing {
@@ -70,6 +73,21 @@ TEST(HpsearchTrain, FourTrialsOnTheSampleEndToEnd) {
   EXPECT_EQ(config["model"], "mlpnet");
   EXPECT_EQ(config["targets"], "mu,U0");
   EXPECT_EQ(config["epochs"], 1);
+}
+
+TEST(TrainerRunner, ATrialLogThatCannotBeOpenedFailsTheTrialNamingIt) {
+  TempDir dir;
+  const std::string run_dir = dir.file("trial-0000");
+  std::filesystem::create_directory(run_dir + ".log");  // where the log goes, a directory
+  search::TrainerRunner runner;
+  try {
+    runner.run({{"targets", "mu"}, {"epochs", 1}}, run_dir, false, [](const search::ValidationReport&) { return true; },
+               nullptr);
+    ADD_FAILURE() << "the trial ran without its log";
+  } catch (const std::runtime_error& error) {
+    EXPECT_EQ(std::string(error.what()), run_dir + ".log: cannot open the trial's log (Is a directory)");
+  }
+  EXPECT_FALSE(std::filesystem::exists(run_dir)) << "nothing may start";
 }
 
 }  // namespace

@@ -189,5 +189,26 @@ TEST(SearchSpace, BadSpacesAreOneLineErrorsNamingFileAndKey) {
   EXPECT_THROW(SearchSpace::from_file("/nonexistent/space.json"), SpaceError);
 }
 
+TEST(SearchSpace, RefusesKeysThatChangeHowTheStudyReadsATrial) {
+  // A study reads a trial as one validation per epoch for the study's epochs: other validation
+  // intervals, early stopping and time limits would break that reading, fixed or drawn.
+  EXPECT_EQ(space_error(R"({"validate_every": "500 steps"})"),
+            "'validate_every' may not be set by a search space: a trial validates once per epoch (the study records, "
+            "and ASHA compares, validations by epoch)");
+  EXPECT_EQ(space_error(R"({"validate_every": {"choice": ["epoch", "2 min"]}})"),
+            "'validate_every' may not be set by a search space: a trial validates once per epoch (the study records, "
+            "and ASHA compares, validations by epoch)");
+  EXPECT_EQ(space_error(R"({"patience": {"int": [2, 5]}})"),
+            "'patience' may not be set by a search space: a trial trains the study's --epochs (stopping trials that "
+            "fall behind is --prune asha's job)");
+  EXPECT_EQ(space_error(R"({"batch_size": {"int": [8, 25]}, "max_minutes": 30})"),
+            "'max_minutes' may not be set by a search space: a trial trains the study's --epochs (a time limit would "
+            "stop it, to be requeued and resumed in slices)");
+  // Keys of the same family that do not change that reading stay searchable.
+  EXPECT_NO_THROW(SearchSpace::from_json(nlohmann::ordered_json::parse(R"({"lr_patience": {"int": [2, 5]},
+                                                                          "checkpoint_minutes": 1})"),
+                                         "space"));
+}
+
 }  // namespace
 }  // namespace e3::search

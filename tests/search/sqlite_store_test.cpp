@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
 #include "e3/search/study_store.h"
 #include "files.h"
 #include "store_test.h"
@@ -25,6 +28,22 @@ void execute(const std::string& path, const std::string& statement) {
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
   sqlite3_close(db);
+}
+
+// The first column of the first row of `query`, as text ("NULL" for NULL).
+std::string query_text(const std::string& path, const std::string& query) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, query.c_str(), -1, &statement, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  std::string text = "no row";
+  if (sqlite3_step(statement) == SQLITE_ROW) {
+    const auto* value = sqlite3_column_text(statement, 0);
+    text = value ? reinterpret_cast<const char*>(value) : "NULL";
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return text;
 }
 
 // The one-line error of opening `location`.
@@ -75,6 +94,23 @@ TEST(SqliteStudyStore, RefusesWhatIsNotAStudyDatabase) {
   EXPECT_EQ(open_error(dir.file("other.db")), dir.file("other.db") + ": not an e3cpp study database (it has no e3_schema table)");
   // Creating the schema beside another application's tables is fine.
   EXPECT_NO_THROW(StudyStore::open(dir.file("other.db"), "study", StudyStore::Mode::create));
+}
+
+TEST(SqliteStudyStore, ATrialWhoseWorkersKeepDyingIsFinished) {
+  TempDir dir;
+  const std::string path = dir.file("study.db");
+  auto store = StudyStore::open(path, "study", StudyStore::Mode::create);
+  auto study = small_study(2);
+  study.name = "study";
+  store->define(study);
+  store->add_trials({{0, study.trial_config(0)}, {1, study.trial_config(1)}});
+  ASSERT_EQ(store->claim("a", "/runs", 0.3, 1)->number, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_EQ(store->claim("b", "/runs", 0.3, 1)->number, 1);  // trial 0's one attempt died
+  EXPECT_EQ(store->trials()[0].state, search::TrialState::failed);
+  // Failed is an end, with its time, like any other.
+  EXPECT_NE(query_text(path, "SELECT finished FROM trials WHERE number = 0"), "NULL");
+  EXPECT_EQ(query_text(path, "SELECT finished FROM trials WHERE number = 1"), "NULL");
 }
 
 TEST(PostgresqlStudyStore, AnUnreachableServerIsAOneLineErrorWithoutThePassword) {

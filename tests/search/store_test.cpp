@@ -142,6 +142,7 @@ TEST_P(StudyStoreTest, RequeuesATrialWhoseWorkerStoppedBeating) {
   ASSERT_TRUE(first);
   EXPECT_EQ(first->number, 0);
   EXPECT_EQ(first->attempts, 1);
+  EXPECT_FALSE(first->resume);
   // Within the timeout the trial stays a's.
   EXPECT_EQ(store->claim("b", "/runs-b", 60.0, 3)->number, 1);
   EXPECT_TRUE(store->heartbeat(1, "b"));
@@ -151,6 +152,7 @@ TEST_P(StudyStoreTest, RequeuesATrialWhoseWorkerStoppedBeating) {
   ASSERT_TRUE(stolen);
   EXPECT_EQ(stolen->number, 0);
   EXPECT_EQ(stolen->attempts, 2);
+  EXPECT_TRUE(stolen->resume);
   EXPECT_EQ(stolen->run_dir, "/runs-c/trial-0000");
   // a has lost it: nothing it does to the trial applies.
   EXPECT_FALSE(store->heartbeat(0, "a"));
@@ -228,15 +230,25 @@ TEST_P(StudyStoreTest, RecordsValidationsResultsAndOutcomes) {
   EXPECT_FALSE(store->claim("w", "/runs", 60, 3));
 }
 
-TEST_P(StudyStoreTest, ReleasedTrialsGoBackToTheQueue) {
+TEST_P(StudyStoreTest, ReleasedTrialsGoBackToTheQueueWithoutCountingTheAttempt) {
   auto store = create(2);
-  ASSERT_EQ(store->claim("w", "/runs", 60, 3)->number, 0);
-  EXPECT_TRUE(store->release(0, "w"));
+  ASSERT_EQ(store->claim("w", "/runs", 60, 1)->number, 0);
+  EXPECT_TRUE(store->release(0, "w"));  // interrupted (Ctrl-C): not a failed attempt
   EXPECT_EQ(store->trials()[0].state, TrialState::queued);
-  const auto again = store->claim("v", "/other", 60, 3);
+  EXPECT_EQ(store->trials()[0].attempts, 0);
+  EXPECT_FALSE(store->release(0, "w"));  // no longer w's
+  const auto again = store->claim("v", "/other", 60, 1);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->number, 0);
-  EXPECT_EQ(again->attempts, 2);
+  EXPECT_EQ(again->attempts, 1);
+  EXPECT_TRUE(again->resume);  // it ran before: its run is resumed
+  // However often it is interrupted, it has used one attempt.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(store->release(0, "v"));
+    ASSERT_EQ(store->claim("v", "/other", 60, 1)->number, 0);
+  }
+  EXPECT_EQ(store->trials()[0].attempts, 1);
+  EXPECT_EQ(store->trials()[0].state, TrialState::running);
 }
 
 }  // namespace

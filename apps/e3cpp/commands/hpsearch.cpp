@@ -7,18 +7,20 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 #include "args.h"
 #include "child_processes.h"
 #include "commands.h"
 #include "e3/search/leaderboard.h"
+#include "e3/search/study_setup.h"
 #include "e3/search/study_store.h"
-#include "e3/search/synthetic_runner.h"
-#include "e3/search/trainer_runner.h"
 #include "e3/search/worker.h"
 #include "threads_option.h"
 
@@ -28,6 +30,10 @@ namespace {
 using search::StudyStore;
 
 constexpr const char* kWorkerFlag = "worker-process";
+// The study's location, as the coordinator passes it to its workers: in their environment, not
+// on their command lines, which any user of the machine can read (ps) and where a PostgreSQL
+// URL would show its password.
+constexpr const char* kStudyVariable = "E3CPP_HPSEARCH_STUDY";
 
 ArgParser make_parser() {
   ArgParser parser(
@@ -55,7 +61,8 @@ ArgParser make_parser() {
       .option("asha-min-epochs", "R", "ASHA's first rung, in epochs", std::string("2"))
       .option("workers", "N", "worker processes this command starts", std::string("1"))
       .option("runs", "DIR", "where this machine's trials go (default: FILE-NAME-runs beside an SQLite FILE, else ./NAME-runs)")
-      .option("heartbeat-timeout", "SECONDS", "a running trial silent this long is requeued and resumed",
+      .option("heartbeat-timeout", "SECONDS",
+              "a running trial silent this long is requeued and resumed (its worker stops it after half of it)",
               std::string("60"))
       .option("max-attempts", "N", "a trial whose worker died this many times has failed", std::string("3"))
       .option("runner", "KIND", "train, or synthetic (learning curves without training, to try the search out)",
@@ -70,7 +77,8 @@ ArgParser make_parser() {
   parser.epilog(
       "Leaderboard: trials ranked by the number of targets on which each has the lowest test MAE (as the thesis\n"
       "ranked ARandNet and BRandNet), ties by the mean of test MAE / sigma over the targets.\n"
-      "Ctrl-C: the workers save their trials and stop; the same command resumes the study.\n"
+      "Ctrl-C: the workers save their trials and stop; the same command resumes the study (an interrupted trial\n"
+      "does not count against --max-attempts).\n"
       "--threads is per worker (default: the cores divided among the workers). With PostgreSQL, a --runs directory\n"
       "that every machine mounts at the same path lets a trial whose worker died resume on another machine.\n"
       "\n"
@@ -107,19 +115,8 @@ long long at_least(const ParsedArgs& parsed, const std::string& name, long long 
 }
 
 std::string runs_dir(const ParsedArgs& parsed) {
-  namespace fs = std::filesystem;
-  if (parsed.given("runs")) return fs::absolute(parsed.value("runs")).lexically_normal().string();
-  // Named after the database file too: two studies of one name in two files beside each other
-  // do not share it.
-  const std::string study = parsed.value("study");
-  if (StudyStore::is_postgresql(study)) return (fs::current_path() / (parsed.value("name") + "-runs")).string();
-  const fs::path database = fs::absolute(study).lexically_normal();
-  return (database.parent_path() / (database.stem().string() + "-" + parsed.value("name") + "-runs")).string();
-}
-
-std::unique_ptr<search::TrialRunner> make_runner(const search::StudySettings& settings) {
-  if (settings.runner == "synthetic") return std::make_unique<search::SyntheticRunner>(settings.synthetic_epoch_seconds);
-  return std::make_unique<search::TrainerRunner>();
+  if (parsed.given("runs")) return std::filesystem::absolute(parsed.value("runs")).lexically_normal().string();
+  return search::default_runs_directory(parsed.value("study"), parsed.value("name"));
 }
 
 // The definition the command line asks for: `definition` (the stored study's, or the defaults
@@ -180,39 +177,12 @@ search::StudyDefinition prepare_study(StudyStore& store, const ParsedArgs& parse
   search::StudyDefinition base;
   base.name = parsed.value("name");
   base.space = search::SearchSpace::table_3_3();
-  auto requested = requested_definition(stored ? *stored : base, parsed, !stored);
-  auto definition = stored ? *stored : requested;
-  if (stored) {
-    const std::string difference = search::definition_difference(*stored, requested);
-    if (!difference.empty()) {
-      throw std::runtime_error(store.description() + " exists with another definition: " + difference +
-                               "; leave the option out to resume it, or give --name for a new study");
-    }
-    if (requested.settings.trials < stored->settings.trials) {
-      throw UsageError("--trials " + std::to_string(requested.settings.trials) + ": the study has " +
-                       std::to_string(stored->settings.trials) + " trials already");
-    }
-    definition.settings = requested.settings;
+  const auto requested = requested_definition(stored ? *stored : base, parsed, !stored);
+  try {
+    return search::prepare_study(store, stored, requested);
+  } catch (const std::invalid_argument& error) {
+    throw UsageError(error.what());
   }
-  // Every new trial's configuration must be one the runner accepts, before anything starts.
-  const auto runner = make_runner(definition.settings);
-  const int64_t first_new = stored ? stored->settings.trials : 0;
-  std::vector<std::pair<int64_t, nlohmann::json>> trials;
-  for (int64_t number = first_new; number < definition.settings.trials; ++number) {
-    trials.emplace_back(number, definition.trial_config(number));
-    runner->check(trials.back().second, "trial " + std::to_string(number));
-  }
-  if (!stored) {
-    const auto created = store.define(definition);
-    // Another process may have created it a moment before.
-    const std::string difference = search::definition_difference(created, definition);
-    if (!difference.empty()) throw std::runtime_error(store.description() + " was just created with " + difference);
-    definition.uid = created.uid;
-  } else if (stored->settings.to_json() != definition.settings.to_json()) {
-    store.update_settings(definition.settings);
-  }
-  store.add_trials(trials);
-  return definition;
 }
 
 void describe(const search::StudyDefinition& definition, const StudyStore& store, const std::string& runs) {
@@ -270,15 +240,20 @@ int best_for(const ParsedArgs& parsed) {
   return 0;
 }
 
-// One worker process (started by the coordinator below with the hidden flag).
+// One worker process (started by the coordinator below with the hidden flag, the study in
+// kStudyVariable).
 int worker_process(const ParsedArgs& parsed) {
   apply_threads_option(parsed);
   std::signal(SIGINT, stop_worker);
   std::signal(SIGTERM, stop_worker);
-  const std::string study = parsed.value("study"), name = parsed.value("name");
+  const char* location = std::getenv(kStudyVariable);
+  if (!location || !*location) {
+    throw UsageError(std::string("--") + kWorkerFlag + " needs the study's location in " + kStudyVariable);
+  }
+  const std::string study = location, name = parsed.value("name");
   auto store = StudyStore::open(study, name, StudyStore::Mode::open);
   auto heartbeat_store = StudyStore::open(study, name, StudyStore::Mode::open);
-  const auto runner = make_runner(existing_study(*store).settings);
+  const auto runner = search::make_runner(existing_study(*store).settings);
   search::WorkerOptions options;
   options.worker_id = search::default_worker_id();
   options.runs_dir = runs_dir(parsed);
@@ -297,18 +272,26 @@ int search_study(const ParsedArgs& parsed) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const std::string threads =
       parsed.given("threads") ? parsed.value("threads") : std::to_string(std::max<long long>(1, cores / workers));
-  const std::vector<std::string> worker_arguments = {
-      "hpsearch", "--study", parsed.value("study"), "--name", parsed.value("name"), "--runs", runs,
-      "--threads", threads, std::string("--") + kWorkerFlag};
+  const std::vector<std::string> worker_arguments = {"hpsearch", "--name", parsed.value("name"), "--runs", runs,
+                                                     "--threads", threads, std::string("--") + kWorkerFlag};
   std::signal(SIGINT, count_signal);
   std::signal(SIGTERM, count_signal);
   ChildProcesses children;
   const std::string log = runs + "/workers.log";
-  for (long long i = 0; i < workers; ++i) children.start(worker_arguments, log);
+  for (long long i = 0; i < workers; ++i) {
+    children.start(worker_arguments, log, {{kStudyVariable, parsed.value("study")}});
+  }
   std::cout << workers << (workers == 1 ? " worker" : " workers") << " (pid";
   for (auto pid : children.pids()) std::cout << ' ' << pid;
   std::cout << ", " << threads << " threads each), log in " << log << std::endl;
 
+  // The status line comes from the database. One that does not answer is tried again at every
+  // poll (one try each, so that the workers are still watched and Ctrl-C still passed on), for
+  // as long as a trial's heartbeat may be silent; the workers meanwhile stop their trials if
+  // they cannot reach it either.
+  store->set_retry_limit(0.0);
+  const auto patience = std::chrono::duration<double>(definition.settings.heartbeat_timeout);
+  std::optional<std::chrono::steady_clock::time_point> failing_since;
   std::string last_line;
   int forwarded = 0;
   for (;;) {
@@ -317,9 +300,25 @@ int search_study(const ParsedArgs& parsed) {
       ++forwarded;
     }
     const bool finished = children.reap();
-    const std::string line = search::Leaderboard::of(*store, definition).status_line();
-    if (line != last_line) std::cout << line << std::endl;
-    last_line = line;
+    try {
+      const std::string line = search::Leaderboard::of(*store, definition).status_line();
+      if (line != last_line) std::cout << line << std::endl;
+      last_line = line;
+      failing_since.reset();
+    } catch (const search::StoreError& error) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!failing_since) {
+        failing_since = now;
+        std::cout << "the study database failed (" << error.what() << "); trying again for "
+                  << definition.settings.heartbeat_timeout << " s" << std::endl;
+      } else if (now - *failing_since > patience && !finished) {
+        std::ostringstream message;
+        message << error.what() << "; the study database has not answered for "
+                << definition.settings.heartbeat_timeout
+                << " s (the heartbeat timeout): the search stops, and the same command resumes it";
+        throw search::StoreError(message.str());
+      }
+    }
     if (finished) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
@@ -335,7 +334,8 @@ int search_study(const ParsedArgs& parsed) {
                                "); the same command resumes the study");
     }
   }
-  std::cout << "search finished; the leaderboard: e3cpp hpsearch --study " << parsed.value("study")
+  std::cout << "search finished; the leaderboard: e3cpp hpsearch --study "
+            << StudyStore::without_password(parsed.value("study"))
             << (parsed.given("name") ? " --name " + parsed.value("name") : "") << " --report" << std::endl;
   return 0;
 }
@@ -345,8 +345,8 @@ int search_study(const ParsedArgs& parsed) {
 int run_hpsearch(const Arguments& args) {
   const auto parsed = make_parser().parse(args);
   if (parsed.flag("print-space")) return print_space();
-  if (!parsed.given("study")) throw UsageError("give --study STUDY (an SQLite file or a postgresql:// URL)");
   if (parsed.flag(kWorkerFlag)) return worker_process(parsed);
+  if (!parsed.given("study")) throw UsageError("give --study STUDY (an SQLite file or a postgresql:// URL)");
   if (parsed.given("best-for")) return best_for(parsed);
   if (parsed.flag("report")) return report(parsed);
   if (parsed.flag("json") || parsed.flag("csv")) throw UsageError("--json and --csv go with --report");

@@ -50,8 +50,9 @@ class SearchSpace {
 
   /// The space of a JSON object; `origin` (a file name) starts every error message. SpaceError
   /// for a key that is not a training configuration key or is set by the study (data, epochs,
-  /// seed, split, targets), an unknown distribution, a range that is not [LO, HI] or is empty
-  /// or inverted, a value of the wrong type for its key.
+  /// seed, split, targets), a key a trial leaves at its default (validate_every, patience,
+  /// max_minutes: search/trial_keys.h), an unknown distribution, a range that is not [LO, HI]
+  /// or is empty or inverted, a value of the wrong type for its key.
   static SearchSpace from_json(const nlohmann::ordered_json& json, const std::string& origin);
   /// The space in the JSON file at `path`; SpaceError naming the file when it cannot be read
   /// or is not valid JSON.

@@ -2,7 +2,7 @@
 // The runner of real trials: trains a trial's configuration as `e3cpp train --config` would,
 // in a normal run directory (include/e3/train/run_directory.h), so that e3cpp eval, predict and
 // train --resume work on a trial as on any run. The trainer's messages go to RUN.log beside the
-// run directory.
+// run directory (a log that cannot be opened fails the trial, naming it and why).
 //
 // A trial is resumed from the run's last.pt (saved at every validation and on stopping); every
 // validation feeds the study (pruning) with the trainer's own score (train::ValidationRecord:

@@ -12,6 +12,11 @@ namespace e3::search {
 /// for every trial, so that their errors compare), never from a search space.
 bool is_study_key(const std::string& name);
 
+/// Why a trial must leave key `name` at e3cpp train's default, or nullptr when it may set it. A
+/// study reads a trial as one validation per epoch for the study's epochs (the validations it
+/// records, ASHA's rungs), so a space may not set validate_every, patience or max_minutes.
+const char* fixed_by_the_study(const std::string& name);
+
 /// Keys whose value is a representation (Rs): the ones the `components` distribution of (3.4)
 /// may draw.
 bool is_representation_key(const std::string& name);

@@ -34,9 +34,15 @@ void claim_runs_directory(const std::string& runs_dir, const StudyDefinition& st
 
 /// Works on the study in `store` until none of its trials is queued or running, or until `stop`
 /// becomes true (the running trial is saved and put back in the queue, to be resumed by whoever
-/// claims it next). `heartbeat_store` is a second connection to the same study, for the
-/// heartbeat thread. A trial whose runner throws is recorded as failed with the message; the
-/// worker goes on. One line per trial event goes to `log`. StoreError when the database fails.
+/// claims it next, without counting as an attempt). `heartbeat_store` is a second connection to
+/// the same study, for the heartbeat thread. A trial whose runner throws, or whose validation or
+/// test error is not a finite number, is recorded as failed with the message; the worker goes
+/// on. One line per trial event goes to `log`.
+///
+/// StoreError when the database fails: when `store` cannot reach it for a heartbeat interval
+/// (a quarter of the study's heartbeat timeout; the stores' retry limits are set here), or when
+/// no heartbeat has reached it for half the heartbeat timeout. The running trial is then
+/// stopped (and saved) before another worker may take it over, and left to the timeout.
 WorkerSummary run_worker(StudyStore& store, StudyStore& heartbeat_store, TrialRunner& runner,
                          const WorkerOptions& options, const std::atomic<bool>& stop, std::ostream& log);
 
