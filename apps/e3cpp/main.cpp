@@ -6,10 +6,10 @@
 #include <exception>
 #include <iostream>
 #include <string>
-#include <thread>
 
 #include "args.h"
 #include "commands.h"
+#include "e3/dist/world_options.h"
 #include "e3/train/reuse_freed_memory.h"
 #include "e3/version.h"
 
@@ -56,9 +56,10 @@ int main(int argc, char** argv) {
     std::cerr << "e3cpp: error: unknown command '" << args[0] << "' (see e3cpp --help)\n";
     return 2;
   }
-  // LibTorch starts with one intra-op thread on some machines: use every core unless a
-  // command is told otherwise (--threads).
-  torch::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  // LibTorch starts with one intra-op thread on some machines: use every CPU this process may
+  // use (its affinity mask and cgroup quota, not the machine's count) unless a command is told
+  // otherwise (--threads).
+  torch::set_num_threads(e3::dist::available_cpus());
   try {
     return command->run(std::vector<std::string>(args.begin() + 1, args.end()));
   } catch (const e3::cli::HelpRequested& help) {

@@ -5,7 +5,7 @@
 namespace e3::cli {
 
 void add_threads_option(ArgParser& parser) {
-  parser.option("threads", "N", "LibTorch intra-op threads (default: every core)");
+  parser.option("threads", "N", "LibTorch intra-op threads (default: the CPUs this process may use)");
 }
 
 void apply_threads_option(const ParsedArgs& parsed) {

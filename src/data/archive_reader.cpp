@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "e3/data/error.h"
+#include "line_reader.h"
 
 namespace e3::data {
 namespace {
@@ -21,7 +22,9 @@ std::string archive_problem(archive* a) {
 
 }  // namespace
 
-void for_each_archive_file(const std::string& path,
+std::string archive_entry_source(const std::string& path, const std::string& name) { return path + "(" + name + ")"; }
+
+void for_each_archive_file(const std::string& path, const std::function<bool(const std::string& name)>& wanted,
                            const std::function<void(const std::string& name, std::string_view content)>& visit) {
   std::unique_ptr<archive, ArchiveFree> reader(archive_read_new());
   if (!reader) throw DataError(path, 0, "cannot read archive: out of memory");
@@ -41,6 +44,8 @@ void for_each_archive_file(const std::string& path,
     if (status < ARCHIVE_WARN) throw DataError(path, 0, "bad or unsupported archive: " + archive_problem(reader.get()));
     if (archive_entry_filetype(entry) != AE_IFREG) continue;
     const std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    if (!wanted(name)) continue;  // archive_read_next_header() skips the data
+    LineLengthCheck lines(archive_entry_source(path, name));
     content.clear();
     if (archive_entry_size_is_set(entry)) content.reserve(static_cast<size_t>(archive_entry_size(entry)));
     char buffer[1 << 16];
@@ -48,6 +53,7 @@ void for_each_archive_file(const std::string& path,
       const la_ssize_t read = archive_read_data(reader.get(), buffer, sizeof buffer);
       if (read == 0) break;
       if (read < 0) throw DataError(path, 0, "bad archive: entry " + name + ": " + archive_problem(reader.get()));
+      lines.scan(std::string_view(buffer, static_cast<size_t>(read)));
       content.append(buffer, static_cast<size_t>(read));
     }
     visit(name, content);

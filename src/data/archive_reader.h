@@ -8,10 +8,15 @@
 
 namespace e3::data {
 
-/// Calls `visit(entry name, content)` for every regular file of the archive at `path`, in
-/// archive order. DataError naming the archive (and the entry) when it is not an archive
-/// libarchive can read, or is corrupt or truncated.
-void for_each_archive_file(const std::string& path,
+/// How errors name the entry `name` of the archive at `path`: "PATH(NAME)".
+std::string archive_entry_source(const std::string& path, const std::string& name);
+
+/// Calls `visit(entry name, content)` for every regular file of the archive at `path` whose
+/// name `wanted` accepts, in archive order; the others are skipped unread. DataError naming
+/// the archive (and the entry) when it is not an archive libarchive can read, or is corrupt or
+/// truncated; DataError naming "ARCHIVE(ENTRY)" and the line as soon as a line of a wanted
+/// entry exceeds kMaxLineBytes (line_reader.h), before the rest of the entry is read.
+void for_each_archive_file(const std::string& path, const std::function<bool(const std::string& name)>& wanted,
                            const std::function<void(const std::string& name, std::string_view content)>& visit);
 
 }  // namespace e3::data

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "e3/data/error.h"
 #include "e3/data/numbers.h"
@@ -11,10 +12,33 @@ namespace e3::data {
 
 namespace {
 
-// The size of the pieces a stream is read in; a longer line makes a larger piece.
+// The size of the pieces a stream is read in; a longer line makes a larger piece (up to
+// kMaxLineBytes, which the stream enforces as it reads).
 constexpr size_t kStreamPiece = 1 << 20;
 
 }  // namespace
+
+void fail_long_line(const std::string& file, int64_t line) {
+  throw DataError(file, line,
+                  "line longer than 1 MiB (" + std::to_string(kMaxLineBytes) +
+                      " bytes); no XYZ or QM9 line is near that long: is this a molecule file?");
+}
+
+void LineLengthCheck::scan(std::string_view bytes) {
+  if (bytes.empty()) return;
+  const char* const end = bytes.data() + bytes.size();
+  const char* at = bytes.data();
+  while (const void* found = std::memchr(at, '\n', static_cast<size_t>(end - at))) {
+    const auto newline = static_cast<const char*>(found);
+    length_ += static_cast<size_t>(newline - at);
+    if (length_ > kMaxLineBytes) fail_long_line(file_, line_);
+    ++line_;
+    length_ = 0;
+    at = newline + 1;
+  }
+  length_ += static_cast<size_t>(end - at);
+  if (length_ > kMaxLineBytes) fail_long_line(file_, line_);
+}
 
 LineReader::LineReader(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {}
 
@@ -42,6 +66,8 @@ bool LineReader::next() {
   }
   if (next_ >= text_.size()) return false;
   if (end == std::string_view::npos) end = text_.size();
+  // A stream has checked its lines as it read them; a text given whole is checked here.
+  if (end - next_ > kMaxLineBytes) fail_long_line(file_, line_number_ + 1);
   line_start_ = next_;
   line_size_ = end - next_;
   if (line_size_ > 0 && text_[end - 1] == '\r') --line_size_;

@@ -2,6 +2,7 @@
 // LineReader: walks a text line by line and turns every problem into a DataError that
 // names the file and the line (internal to the readers).
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -10,6 +11,29 @@
 namespace e3::data {
 
 class TextStream;
+
+/// The longest line the readers accept, in bytes before its "\n" (a "\r" counted): no valid
+/// XYZ or QM9 line comes near it, and a file without newlines (binary data, the wrong file)
+/// fails after its first MiB instead of being read whole into memory.
+inline constexpr size_t kMaxLineBytes = size_t{1} << 20;
+
+/// Throws the DataError of a line longer than kMaxLineBytes: line `line` of `file`.
+[[noreturn]] void fail_long_line(const std::string& file, int64_t line);
+
+/// Watches the bytes of a text as they are read, piece by piece, and throws the DataError of
+/// fail_long_line() as soon as a line exceeds kMaxLineBytes: before the rest of it is read.
+class LineLengthCheck {
+ public:
+  /// `file` is the name errors give.
+  explicit LineLengthCheck(std::string file) : file_(std::move(file)) {}
+  /// Takes the next `bytes` of the text.
+  void scan(std::string_view bytes);
+
+ private:
+  std::string file_;
+  int64_t line_ = 1;   // the line the next byte belongs to
+  size_t length_ = 0;  // bytes of that line so far
+};
 
 class LineReader {
  public:
@@ -20,6 +44,7 @@ class LineReader {
   LineReader(TextStream& stream, std::string head, std::string file);
 
   /// Moves to the next line (without its "\n" or "\r\n"); false at the end of the text.
+  /// DataError for a line longer than kMaxLineBytes.
   bool next();
   /// The current line, valid until the next call to next() or only_blank_lines_left().
   std::string_view line() const { return text_.substr(line_start_, line_size_); }

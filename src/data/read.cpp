@@ -59,10 +59,10 @@ SourceKind source_kind(const std::string& path) {
 
 std::vector<Molecule> read_archive(const std::string& path) {
   std::vector<NamedMolecules> parts;
-  for_each_archive_file(path, [&](const std::string& member, std::string_view content) {
-    if (!is_molecule_file_name(member, false)) return;
-    parts.emplace_back(member,
-                       parse_molecules(content, path + "(" + member + ")", fs::path(member).filename().string()));
+  const auto molecule_file = [](const std::string& member) { return is_molecule_file_name(member, false); };
+  for_each_archive_file(path, molecule_file, [&](const std::string& member, std::string_view content) {
+    const std::string name = fs::path(member).filename().string();
+    parts.emplace_back(member, parse_molecules(content, archive_entry_source(path, member), name));
   });
   if (parts.empty()) throw DataError(path, 0, "no molecule files (*.xyz, *.extxyz) in the archive");
   return concatenate_by_name(std::move(parts));

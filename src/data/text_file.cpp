@@ -48,7 +48,7 @@ struct TextStream::GzFile {
   }
 };
 
-TextStream::TextStream(const std::string& path) : path_(path), file_(std::make_unique<GzFile>()) {
+TextStream::TextStream(const std::string& path) : path_(path), file_(std::make_unique<GzFile>()), lines_(path) {
   errno = 0;
   file_->handle = gzopen(path.c_str(), "rb");
   if (!file_->handle) {
@@ -83,6 +83,7 @@ bool TextStream::read(std::string& text, size_t size) {
                     "not a text file (a NUL byte at byte " + std::to_string(at) +
                         "); supported: XYZ or extended-XYZ text, plain or gzip, and tar archives");
   }
+  lines_.scan(std::string_view(text.data() + start, static_cast<size_t>(read)));
   offset_ += read;
   return true;
 }

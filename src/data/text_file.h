@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "line_reader.h"
+
 namespace e3::data {
 
 enum class FileKind {
@@ -21,7 +23,8 @@ FileKind detect_file_kind(const std::string& path);
 
 /// The text of a plain or gzip-compressed file, read piece by piece as zlib decompresses it:
 /// memory stays that of one piece however large the file. DataError naming the file for
-/// unreadable, truncated or corrupt input, or binary content (a NUL byte).
+/// unreadable, truncated or corrupt input, or binary content (a NUL byte); DataError naming
+/// the file and the line as soon as a line exceeds kMaxLineBytes (line_reader.h).
 class TextStream {
  public:
   explicit TextStream(const std::string& path);
@@ -39,9 +42,11 @@ class TextStream {
   std::string path_;
   std::unique_ptr<GzFile> file_;
   int64_t offset_ = 0;  // bytes of text read so far, for the NUL byte's position
+  LineLengthCheck lines_;
 };
 
-/// The whole text of a plain or gzip-compressed file (a TextStream read to its end).
+/// The whole text of a plain or gzip-compressed file (a TextStream read to its end: a line
+/// longer than kMaxLineBytes fails before the rest of the file is read).
 std::string read_text_file(const std::string& path);
 
 }  // namespace e3::data

@@ -32,13 +32,18 @@ std::string encode(const std::vector<int>& ranks, const std::string& message) {
 
 }  // namespace
 
+std::chrono::milliseconds FaultMonitor::interval(const WorldOptions& options) {
+  return std::clamp<std::chrono::milliseconds>(options.timeout() / 10, std::chrono::milliseconds(100),
+                                               std::chrono::milliseconds(1000));
+}
+
 FaultMonitor::FaultMonitor(const WorldOptions& options, c10::intrusive_ptr<c10d::Store> heartbeat_store,
-                           c10::intrusive_ptr<c10d::Store> store)
+                           Connect reconnect, c10::intrusive_ptr<c10d::Store> store)
     : options_(options),
       heartbeat_store_(std::move(heartbeat_store)),
+      reconnect_(std::move(reconnect)),
       store_(std::move(store)),
-      interval_(std::clamp<std::chrono::milliseconds>(options.timeout() / 10, std::chrono::milliseconds(100),
-                                                      std::chrono::milliseconds(1000))) {
+      interval_(interval(options)) {
   beat();
   thread_ = std::thread([this] { beat_loop(); });
 }
@@ -53,12 +58,22 @@ FaultMonitor::~FaultMonitor() {
 }
 
 void FaultMonitor::beat() {
+  if (!heartbeat_store_) heartbeat_store_ = reconnect_();
   ++beats_;
-  heartbeat_store_->set(heartbeat_key(options_.rank()),
-                        to_bytes(std::to_string(beats_) + " " + std::to_string(collectives_.load())));
+  try {
+    heartbeat_store_->set(heartbeat_key(options_.rank()),
+                          to_bytes(std::to_string(beats_) + " " + std::to_string(collectives_.load())));
+  } catch (...) {
+    // A connection whose request failed may be broken or out of step with the store's
+    // replies: the next beat makes a new one.
+    heartbeat_store_.reset();
+    throw;
+  }
 }
 
 void FaultMonitor::beat_loop() {
+  using Clock = std::chrono::steady_clock;
+  auto last_beat = Clock::now();
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -66,8 +81,11 @@ void FaultMonitor::beat_loop() {
     }
     try {
       beat();
+      last_beat = Clock::now();
     } catch (const std::exception&) {
-      return;  // the store is gone (rank 0 exited): a collective will fail and fail() says so
+      // Beats that fail for longer than the timeout mean the store is gone (rank 0 exited): a
+      // collective fails and fail() says so. Until then the next beat tries again.
+      if (Clock::now() - last_beat > options_.timeout()) return;
     }
   }
 }

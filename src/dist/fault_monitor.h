@@ -13,9 +13,15 @@
 // collectives, read it (check_verdict()) and fail with the same message, so that every rank
 // stops within the timeout (plus the window) even where its own collective would only time
 // out later. When the store itself is gone, its host, rank 0, is the one at fault.
+//
+// A beat that fails (a store request that throws: a connection reset, a store host slow to
+// answer) does not end the heartbeat, or a healthy rank would later be blamed as frozen: the
+// next beat reconnects and tries again. Only beats failing for longer than the timeout end it;
+// by then the store is gone, and a collective has failed or will, and fail() says so.
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -27,9 +33,13 @@ namespace e3::dist {
 
 class FaultMonitor {
  public:
-  /// Starts the heartbeat (the first beat is published before this returns). `heartbeat_store`
-  /// is used by the background thread only, `store` by the calling thread only.
-  FaultMonitor(const WorldOptions& options, c10::intrusive_ptr<c10d::Store> heartbeat_store,
+  /// A new connection to the run's store, for the heartbeat after a failed beat.
+  using Connect = std::function<c10::intrusive_ptr<c10d::Store>()>;
+
+  /// Starts the heartbeat over `heartbeat_store` (the first beat is published before this
+  /// returns), and over a connection `reconnect` makes after a beat fails. The heartbeat's
+  /// connections are used by the background thread only, `store` by the calling thread only.
+  FaultMonitor(const WorldOptions& options, c10::intrusive_ptr<c10d::Store> heartbeat_store, Connect reconnect,
                c10::intrusive_ptr<c10d::Store> store);
   ~FaultMonitor();
   FaultMonitor(const FaultMonitor&) = delete;
@@ -47,6 +57,8 @@ class FaultMonitor {
 
   /// The time between two beats: a tenth of the timeout, between 0.1 s and 1 s.
   std::chrono::milliseconds interval() const { return interval_; }
+  /// The same, for a monitor of `options`.
+  static std::chrono::milliseconds interval(const WorldOptions& options);
 
  private:
   void beat();
@@ -55,7 +67,9 @@ class FaultMonitor {
   std::string diagnose(const std::string& what, const std::string& cause, std::vector<int>& culprits);
 
   WorldOptions options_;
-  c10::intrusive_ptr<c10d::Store> heartbeat_store_, store_;
+  c10::intrusive_ptr<c10d::Store> heartbeat_store_;  // null after a failed beat, until reconnect_ succeeds
+  Connect reconnect_;
+  c10::intrusive_ptr<c10d::Store> store_;
   std::chrono::milliseconds interval_;
   std::atomic<int64_t> collectives_{0};
   int64_t beats_ = 0;

@@ -15,7 +15,11 @@ constexpr auto kPollInterval = std::chrono::milliseconds(50);
 
 std::string rank_key(int rank) { return "joined/" + std::to_string(rank); }
 
-// The ranks that have not joined (yet).
+// How many ranks have joined: one counter, so that a waiting rank asks the store one question
+// per poll, not one per rank (W ranks polling W keys are W^2 requests to rank 0's store).
+const std::string kJoinedKey = "joined";
+
+// The ranks that have not joined (yet): a request per rank, for the message of a timeout only.
 std::vector<int> missing_ranks(c10d::Store& store, int world_size) {
   std::vector<int> missing;
   for (int r = 0; r < world_size; ++r) {
@@ -95,17 +99,20 @@ void join(c10d::Store& store, const WorldOptions& options) {
                                master_address(options) + " with " + first_size,
                            {options.rank()});
   }
+  // Counted only once its rank and world size are known good: the count is of distinct ranks.
+  int64_t joined = store.add(kJoinedKey, 1);
   const auto deadline = Clock::now() + options.timeout();
-  for (;;) {
-    const auto missing = missing_ranks(store, options.world_size());
-    if (missing.empty()) return;
+  while (joined < options.world_size()) {
     if (Clock::now() >= deadline) {
+      const auto missing = missing_ranks(store, options.world_size());
+      if (missing.empty()) return;  // the last ones came just now
       throw DistributedError(describe_ranks(missing) + " of " + size + " did not join the run at " +
                                  master_address(options) + " within " + format_seconds(options.timeout()) +
                                  " (seen from " + me + ")",
                              missing);
     }
     std::this_thread::sleep_for(kPollInterval);
+    joined = store.add(kJoinedKey, 0);
   }
 }
 

@@ -21,7 +21,13 @@ World::World(const WorldOptions& options) : options_(options) {}
 std::shared_ptr<World> World::connect(const WorldOptions& options) {
   std::shared_ptr<World> world(new World(options));
   world->store_ = connect_store(options, hosts_store(options));
-  world->monitor_ = std::make_unique<FaultMonitor>(options, connect_store(options, /*host=*/false), world->store_);
+  // A heartbeat connection made again after a failed beat waits no longer than a beat: if it
+  // fails, the next beat tries again, and the monitor stops promptly when asked.
+  WorldOptions again = options;
+  again.timeout(FaultMonitor::interval(options));
+  world->monitor_ = std::make_unique<FaultMonitor>(
+      options, connect_store(options, /*host=*/false), [again] { return connect_store(again, /*host=*/false); },
+      world->store_);
   join(*world->store_, options);
   world->process_group_ = make_process_group(options, c10::make_intrusive<c10d::PrefixStore>("gloo", world->store_));
   return world;

@@ -185,6 +185,35 @@ TEST(DataErrors, BadArchives) {
                   dir.file("member.tar.bz2") + "(mol/dsgdb9nsd_000001.xyz)", 3, "unknown element 'Zz'");
 }
 
+// A line without a newline within 1 MiB fails as soon as the reader has read past 1 MiB of it,
+// naming the file and the line: what follows it is never read. Here it is followed by a NUL byte
+// (plain) or by a cut in the gzip data, whose own errors a reader that read on would give.
+TEST(DataErrors, LinesLongerThanOneMiBFailBeforeTheRestIsRead) {
+  const std::string long_line = std::string(3 << 20, 'C');
+  const std::string text = "1\n" + kHeader + long_line;
+  const std::string problem = "line longer than 1 MiB (1048576 bytes)";
+  TempDir dir;
+  testing::write_text(dir.file("long.xyz"), text + std::string(1, '\0'));
+  expect_error_at(data_error([&] { read_molecules(dir.file("long.xyz")); }), dir.file("long.xyz"), 3, problem);
+
+  testing::write_gzip(dir.file("full.xyz.gz"), text + "\nH 0 0 0\n");
+  const std::string bytes = testing::read_file(dir.file("full.xyz.gz"));
+  testing::write_text(dir.file("cut.xyz.gz"), bytes.substr(0, bytes.size() - 16));
+  expect_error_at(data_error([&] { read_molecules(dir.file("cut.xyz.gz")); }), dir.file("cut.xyz.gz"), 3, problem);
+
+  // A file of one line, the case of a file that is not text at all.
+  testing::write_gzip(dir.file("one-line.xyz.gz"), long_line);
+  expect_error_at(data_error([&] { read_molecules(dir.file("one-line.xyz.gz")); }), dir.file("one-line.xyz.gz"), 1,
+                  problem);
+
+  testing::write_tar_bz2(dir.file("long.tar.bz2"), {{"notes.txt", long_line}, {"mol/long.xyz", text}});
+  expect_error_at(data_error([&] { read_molecules(dir.file("long.tar.bz2")); }),
+                  dir.file("long.tar.bz2") + "(mol/long.xyz)", 3, problem);
+
+  // A text given whole (not read from a file) is held to the same limit.
+  expect_error_at(data_error([&] { parse_molecules(text, "text", "text"); }), "text", 3, problem);
+}
+
 TEST(DataErrors, PathsThatHoldNoMolecules) {
   expect_error_at(data_error([] { read_molecules("/nonexistent/qm9.extxyz"); }), "/nonexistent/qm9.extxyz", 0,
                   "no such file or directory");

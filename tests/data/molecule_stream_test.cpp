@@ -53,8 +53,9 @@ TEST(DataMoleculeStream, TheEmbeddedSampleAsReadMoleculesReadsIt) {
 
 TEST(DataMoleculeStream, PlainTextWithLongLinesAndCarriageReturns) {
   TempDir dir;
-  // A comment line longer than a piece, CRLF line ends, blank lines between frames.
-  const std::string comment = "free text " + std::string(3 << 20, 'x');
+  // A comment line as long as a line may be (1 MiB with its "\r", longer than the first piece
+  // and across the end of the next), CRLF line ends, blank lines between frames.
+  const std::string comment = "free text " + std::string((1 << 20) - 11, 'x');
   std::ostringstream text;
   for (int frame = 0; frame < 3; ++frame) {
     text << "2\r\n" << (frame == 1 ? comment : "plain") << "\r\nH 0 0 " << frame << "\r\nH 0 0.74 0\r\n\r\n";
@@ -108,6 +109,26 @@ TEST(DataMoleculeStream, BadContentIsTheErrorReadMoleculesGives) {
   testing::write_text(dir.file("nul.xyz"), std::string("1\nx\nH 0 0 0\n\0\n", 14));
   EXPECT_EQ(testing::data_error([&] { streamed(dir.file("nul.xyz")); }),
             testing::data_error([&] { read_molecules(dir.file("nul.xyz")); }));
+}
+
+// A line longer than 1 MiB: the error read_molecules() gives, once the molecules before it
+// are given, whether it is the first line (from which the format is told) or a later one.
+TEST(DataMoleculeStream, ALineLongerThanOneMiBIsTheErrorReadMoleculesGives) {
+  TempDir dir;
+  testing::write_gzip(dir.file("one-line.xyz.gz"), std::string(3 << 20, 'C'));
+  const std::string first = testing::data_error([&] { streamed(dir.file("one-line.xyz.gz")); });
+  EXPECT_EQ(first, testing::data_error([&] { read_molecules(dir.file("one-line.xyz.gz")); }));
+  testing::expect_error_at(first, dir.file("one-line.xyz.gz"), 1, "line longer than 1 MiB");
+
+  testing::write_text(dir.file("later.xyz"), "1\nplain\nH 0 0 0\n1\n" + std::string(3 << 20, 'x') + "\nH 0 0 0\n");
+  MoleculeStream stream(dir.file("later.xyz"));
+  size_t good = 0;
+  const std::string later = testing::data_error([&] {
+    while (stream.next()) ++good;
+  });
+  EXPECT_EQ(good, 1u);
+  EXPECT_EQ(later, testing::data_error([&] { read_molecules(dir.file("later.xyz")); }));
+  testing::expect_error_at(later, dir.file("later.xyz"), 5, "line longer than 1 MiB");
 }
 
 }  // namespace

@@ -139,6 +139,17 @@ TEST(DistributedTraining, BadDistributedOptionsAreOneLineErrors) {
   EXPECT_EQ(bad_rank.exit_code, 2);
   EXPECT_EQ(count_lines(bad_rank.err), 1) << bad_rank.err;
   EXPECT_NE(bad_rank.err.find("--rank 2"), std::string::npos) << bad_rank.err;
+  if (!dist::backend_available(dist::Backend::nccl)) {
+    for (const std::string world : {"", " --world-size 2 --rank 0 --master 127.0.0.1:1"}) {
+      const auto nccl = run_process(train_command(dir.file("r"), "--dist-backend nccl" + world));
+      EXPECT_EQ(nccl.exit_code, 2) << world;
+      EXPECT_EQ(count_lines(nccl.err), 1) << nccl.err;
+      EXPECT_NE(nccl.err.find("--dist-backend nccl: the nccl backend needs a CUDA build of LibTorch"),
+                std::string::npos)
+          << nccl.err;
+      EXPECT_FALSE(std::filesystem::exists(dir.file("r"))) << "nothing trained" << world;
+    }
+  }
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Joining a run, on an in-memory c10d store: every rank registers and waits for the others;
-// a rank given twice, disagreeing world sizes and ranks that do not come are named.
+// a rank given twice, disagreeing world sizes and ranks that do not come are named; a waiting
+// rank asks the store one question per poll, however many ranks there are.
 
 #include "e3/dist/rendezvous.h"
 
@@ -9,12 +10,16 @@
 #include <torch/csrc/distributed/c10d/HashStore.hpp>
 
 #include "e3/dist/distributed_error.h"
+#include "test_store.h"
 
 namespace e3::dist {
 namespace {
 
-WorldOptions world(int world_size, int rank) {
-  return WorldOptions(world_size, rank, "node1", 29500).timeout(std::chrono::milliseconds(300));
+using Clock = std::chrono::steady_clock;
+
+WorldOptions world(int world_size, int rank,
+                   std::chrono::milliseconds timeout = std::chrono::milliseconds(300)) {
+  return WorldOptions(world_size, rank, "node1", 29500).timeout(timeout);
 }
 
 // The DistributedError of join() (fails the test when there is none).
@@ -28,13 +33,41 @@ DistributedError join_error(c10d::Store& store, const WorldOptions& options) {
   return DistributedError("");
 }
 
-TEST(Rendezvous, EveryRankJoins) {
+// Joining means: join() returns on every rank, without an error, and on none before the last
+// rank has come.
+TEST(Rendezvous, EveryRankJoinsAndNoneBeforeTheLastHasCome) {
+  constexpr int kRanks = 3;
   c10d::HashStore store;
-  std::thread other([&] { join(store, world(3, 2)); });
-  std::thread another([&] { join(store, world(3, 1)); });
-  join(store, world(3, 0));
-  other.join();
-  another.join();
+  std::vector<Clock::time_point> returned(kRanks);
+  std::vector<std::string> errors(kRanks);
+  const auto join_as = [&](int rank) {
+    try {
+      join(store, world(kRanks, rank, std::chrono::seconds(30)));
+    } catch (const std::exception& error) {
+      errors[size_t(rank)] = error.what();
+    }
+    returned[size_t(rank)] = Clock::now();
+  };
+  std::vector<std::thread> early;
+  for (int rank = 1; rank < kRanks; ++rank) early.emplace_back(join_as, rank);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the others wait for rank 0
+  const auto last_came = Clock::now();
+  join_as(0);
+  for (auto& thread : early) thread.join();
+  for (int rank = 0; rank < kRanks; ++rank) {
+    EXPECT_EQ(errors[size_t(rank)], "") << "rank " << rank;
+    EXPECT_GE(returned[size_t(rank)], last_came) << "rank " << rank << " returned before rank 0 came";
+  }
+}
+
+// W ranks polling every rank's key would be W^2 requests to rank 0's store per poll: a rank
+// polls one counter. Rank 0 of 64 alone: registering (3 requests), a poll every 50 ms (6 in
+// 0.3 s), and once the timeout has passed, a look at every rank's key to name the missing.
+TEST(Rendezvous, AWaitingRankMakesOneRequestAPoll) {
+  constexpr int kRanks = 64;
+  testing::TestStore store;
+  join_error(store, world(kRanks, 0));
+  EXPECT_LE(store.requests.load(), 3 + 6 + kRanks);
 }
 
 TEST(Rendezvous, RanksThatDoNotComeAreNamed) {

@@ -14,7 +14,11 @@ enum class Backend {
 /// "gloo" or "nccl".
 const char* backend_name(Backend backend);
 
-/// The backend called `name`; std::invalid_argument listing the choices otherwise.
+/// Whether this build of LibTorch has `backend` (nccl: only CUDA builds).
+bool backend_available(Backend backend);
+
+/// The backend called `name`; std::invalid_argument listing the choices otherwise, or saying
+/// why this build cannot run it (nccl in a CPU-only build).
 Backend parse_backend(const std::string& name);
 
 }  // namespace e3::dist
