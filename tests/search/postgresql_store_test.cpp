@@ -255,6 +255,9 @@ TEST(PostgresqlHpsearch, TheWorkersCommandLinesDoNotShowThePassword) {
   ASSERT_TRUE(exit_code);
   EXPECT_EQ(*exit_code, 0) << search.out() << search.err();
   EXPECT_EQ(read_file(dir.file("runs") + "/workers.log").find("e3-secret"), std::string::npos);
+  // Nor does the coordinator print it (its last line names the study for --report).
+  EXPECT_EQ(search.out().find("e3-secret"), std::string::npos) << search.out();
+  EXPECT_EQ(search.err().find("e3-secret"), std::string::npos) << search.err();
   for (const auto& trial : study_trials(where)) expect_trained_once(trial, 4, where);
 }
 
