@@ -1,5 +1,6 @@
 #include "args.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -197,6 +198,11 @@ std::string ArgParser::help() const {
   return out.str();
 }
 
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
 std::pair<std::string, std::string> key_value(const std::string& name, const std::string& text) {
   const auto equals = text.find('=');
   if (equals == std::string::npos || equals == 0) throw UsageError("--" + name + " expects KEY=VALUE, got '" + text + "'");
@@ -213,11 +219,7 @@ void parse_program_arguments(const ArgParser& parser, int argc, char** argv,
     std::cout << help.what();
     std::exit(0);
   } catch (const UsageError& error) {
-    std::string message = error.what();
-    for (char& c : message) {
-      if (c == '\n') c = ' ';
-    }
-    std::cerr << name << ": error: " << message << "\n";
+    std::cerr << name << ": error: " << one_line(error.what()) << "\n";
     std::exit(2);
   }
 }

@@ -96,6 +96,10 @@ class ArgParser {
   std::vector<Option> options_;
 };
 
+/// `text` on one line (newlines become spaces): errors are printed as one line, whatever the
+/// exception's text holds.
+std::string one_line(std::string text);
+
 /// "KEY=VALUE", the value of option --`name`, split at its first '='; a UsageError naming the
 /// option when there is no key.
 std::pair<std::string, std::string> key_value(const std::string& name, const std::string& text);

@@ -31,12 +31,6 @@ void print_usage(std::ostream& out) {
          "  --version     print the version\n";
 }
 
-// Error messages are printed on one line, whatever the exception text holds.
-std::string one_line(std::string text) {
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  return text;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,13 +60,13 @@ int main(int argc, char** argv) {
     std::cout << help.what();
     return 0;
   } catch (const e3::cli::UsageError& error) {
-    std::cerr << "e3cpp " << command->name << ": error: " << one_line(error.what()) << "\n";
+    std::cerr << "e3cpp " << command->name << ": error: " << e3::cli::one_line(error.what()) << "\n";
     return 2;
   } catch (const c10::Error& error) {
-    std::cerr << "e3cpp " << command->name << ": error: " << one_line(error.what_without_backtrace()) << "\n";
+    std::cerr << "e3cpp " << command->name << ": error: " << e3::cli::one_line(error.what_without_backtrace()) << "\n";
     return 1;
   } catch (const std::exception& error) {
-    std::cerr << "e3cpp " << command->name << ": error: " << one_line(error.what()) << "\n";
+    std::cerr << "e3cpp " << command->name << ": error: " << e3::cli::one_line(error.what()) << "\n";
     return 1;
   }
 }

@@ -99,15 +99,20 @@ class Role {
   std::string server_, name_;
 };
 
+// The study store `where` names, opened as `role` (which the test can cut off).
+std::unique_ptr<search::StudyStore> open_as(const Role& role, const StudyLocation& where) {
+  const auto as_role = role.study(where);
+  return search::StudyStore::open(as_role.location, as_role.name, search::StudyStore::Mode::open);
+}
+
 TEST(PostgresqlStudyStore, ReconnectsAfterTheServerDroppedTheConnection) {
   TempDir dir;
   const auto where = postgresql_study(dir.path());
   if (!where.unavailable.empty()) GTEST_SKIP() << where.unavailable;
   Role role(where);
-  const auto as_role = role.study(where);
-  auto store = search::StudyStore::open(as_role.location, as_role.name, search::StudyStore::Mode::open);
+  auto store = open_as(role, where);
   auto study = small_study(2);
-  study.name = as_role.name;
+  study.name = where.name;  // the role sees the same study
   store->define(study);
   role.drop_sessions();
   store->add_trials({{0, study.trial_config(0)}, {1, study.trial_config(1)}});  // a write, in a new session
@@ -124,8 +129,7 @@ TEST(PostgresqlStudyStore, AServerOutOfReachIsAnErrorAfterTheRetryLimit) {
   const auto where = postgresql_study(dir.path());
   if (!where.unavailable.empty()) GTEST_SKIP() << where.unavailable;
   Role role(where);
-  const auto as_role = role.study(where);
-  auto store = search::StudyStore::open(as_role.location, as_role.name, search::StudyStore::Mode::open);
+  auto store = open_as(role, where);
   store->set_retry_limit(1.0);
   role.cut();
   const auto start = std::chrono::steady_clock::now();
