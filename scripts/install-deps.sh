@@ -17,6 +17,8 @@ packages=(
   libsqlite3-dev            # hyperparameter studies in an SQLite file (e3cpp hpsearch)
   libpq-dev                 # hyperparameter studies on a PostgreSQL server, for workers on many machines
   postgresql                # the server the PostgreSQL study tests start on loopback (initdb, pg_ctl)
+  librdkit-dev libboost-dev # RDKit (and the Boost headers its headers include): SMILES and SDF input, 3D structures
+  xtb                       # GFN2-xTB geometry optimization of embedded structures (--optimize xtb)
 )
 
 sudo_cmd=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main job, on the embedded data: train an L1Net (Table 3.1) on the dipole
-# moment for a few minutes, evaluate it on its test split, and predict a molecule the run
-# never saw. The run goes to runs/main-job (replaced on every call).
+# moment for a few minutes, evaluate it on its test split, and predict molecules the run
+# never saw, from an XYZ geometry and from SMILES (3D structures by RDKit). The run goes to
+# runs/main-job (replaced on every call).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run=runs/main-job
@@ -10,3 +11,4 @@ rm -rf "$run"
   --out "$run" --epochs 3 --learning-rate 1e-3
 ./build/e3cpp eval "$run"
 ./build/e3cpp predict "$run" data/examples/ethanol.xyz
+./build/e3cpp predict "$run" data/examples/molecules.smi

@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "e3/chem/formats.h"
 #include "e3/dist/world_options.h"
 #include "e3/train/reuse_freed_memory.h"
 #include "e3/version.h"
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
   // use (its affinity mask and cgroup quota, not the machine's count) unless a command is told
   // otherwise (--threads).
   torch::set_num_threads(e3::dist::available_cpus());
+  e3::chem::register_formats();
   try {
     return command->run(std::vector<std::string>(args.begin() + 1, args.end()));
   } catch (const e3::cli::HelpRequested& help) {

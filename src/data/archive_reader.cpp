@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "e3/data/error.h"
-#include "line_reader.h"
+#include "e3/data/line_reader.h"
 
 namespace e3::data {
 namespace {

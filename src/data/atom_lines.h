@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "e3/data/molecule.h"
-#include "line_reader.h"
+#include "e3/data/line_reader.h"
 
 namespace e3::data {
 

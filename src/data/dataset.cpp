@@ -1,5 +1,6 @@
 #include "e3/data/dataset.h"
 
+#include <iostream>
 #include <numeric>
 
 #include "e3/data/error.h"
@@ -20,7 +21,21 @@ Dataset::Dataset(std::vector<Molecule> molecules) : molecules_(std::move(molecul
   }
 }
 
-Dataset Dataset::read(const std::string& path) { return Dataset(read_molecules(path)); }
+Dataset Dataset::read(const std::string& path, const ReadOptions& options) {
+  std::vector<SkippedMolecule> skipped;
+  Dataset dataset(read_molecules(path, options, &skipped));
+  constexpr size_t kWarnings = 10;
+  for (size_t i = 0; i < skipped.size() && i < kWarnings; ++i) {
+    const auto& record = skipped[i];
+    std::cerr << "warning: " << record.source_file << ':' << record.source_line << ": " << record.reason
+              << ": molecule " << record.id << " skipped (" << record.detail << ")\n";
+  }
+  if (!skipped.empty()) {
+    std::cerr << "warning: " << path << ": " << skipped.size() << " record(s) skipped, " << dataset.size()
+              << " molecules read\n";
+  }
+  return dataset;
+}
 
 std::optional<size_t> Dataset::find(const std::string& id) const {
   const auto found = index_.find(id);

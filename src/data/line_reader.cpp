@@ -1,4 +1,4 @@
-#include "line_reader.h"
+#include "e3/data/line_reader.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include "e3/data/error.h"
 #include "e3/data/numbers.h"
-#include "text_file.h"
+#include "e3/data/text_file.h"
 
 namespace e3::data {
 

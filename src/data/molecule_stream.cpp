@@ -1,11 +1,12 @@
 #include "e3/data/molecule_stream.h"
 
 #include <filesystem>
+#include <utility>
 
 #include "e3/data/qm9_original_reader.h"
-#include "line_reader.h"
+#include "e3/data/line_reader.h"
 #include "molecule_sources.h"
-#include "text_file.h"
+#include "e3/data/text_file.h"
 #include "xyz_frames.h"
 
 namespace e3::data {
@@ -29,8 +30,15 @@ struct MoleculeStream::Text {
         frames(reader, std::filesystem::path(stream->path()).filename().string()) {}
 };
 
-MoleculeStream::MoleculeStream(const std::string& path) {
-  switch (source_kind(path)) {
+MoleculeStream::MoleculeStream(const std::string& path, const ReadOptions& options) {
+  const SourceKind kind = source_kind(path);
+  if (kind == SourceKind::text) {
+    if (const MoleculeFormat* format = find_molecule_format(path)) {
+      reader_ = format->open(path, options);
+      return;
+    }
+  }
+  switch (kind) {
     case SourceKind::directory:
       files_ = molecule_files(path);
       break;
@@ -60,6 +68,20 @@ void MoleculeStream::open_text(const std::string& path) {
 }
 
 std::optional<Molecule> MoleculeStream::next() {
+  auto molecule = next_from_sources();
+  if (molecule) ++given_;
+  return molecule;
+}
+
+std::vector<SkippedMolecule> MoleculeStream::take_skipped() { return std::exchange(skipped_, {}); }
+
+std::optional<Molecule> MoleculeStream::next_from_sources() {
+  if (reader_) {
+    const size_t known = skipped_.size();
+    auto molecule = reader_->next(skipped_);
+    for (size_t r = known; r < skipped_.size(); ++r) skipped_[r].before = given_;
+    return molecule;
+  }
   while (true) {
     if (text_) {
       if (auto molecule = text_->frames.next()) return molecule;

@@ -4,7 +4,7 @@
 
 #include "atom_lines.h"
 #include "e3/data/numbers.h"
-#include "line_reader.h"
+#include "e3/data/line_reader.h"
 
 namespace e3::data {
 namespace {

@@ -9,9 +9,9 @@
 #include "e3/data/error.h"
 #include "e3/data/qm9_original_reader.h"
 #include "e3/data/xyz_reader.h"
-#include "line_reader.h"
+#include "e3/data/line_reader.h"
 #include "molecule_sources.h"
-#include "text_file.h"
+#include "e3/data/text_file.h"
 
 namespace e3::data {
 namespace fs = std::filesystem;
@@ -68,8 +68,31 @@ std::vector<Molecule> read_archive(const std::string& path) {
   return concatenate_by_name(std::move(parts));
 }
 
-std::vector<Molecule> read_molecules(const std::string& path) {
-  switch (source_kind(path)) {
+std::vector<Molecule> read_molecules(const std::string& path, const ReadOptions& options,
+                                     std::vector<SkippedMolecule>* skipped) {
+  const SourceKind kind = source_kind(path);
+  if (kind == SourceKind::text) {
+    if (const MoleculeFormat* format = find_molecule_format(path)) {
+      std::vector<Molecule> molecules;
+      std::vector<SkippedMolecule> records;
+      const auto reader = format->open(path, options);
+      while (true) {
+        const size_t known = records.size();
+        auto molecule = reader->next(records);
+        for (size_t r = known; r < records.size(); ++r) {
+          if (!skipped) fail_skipped(records[r]);
+          records[r].before = static_cast<int64_t>(molecules.size());
+          skipped->push_back(std::move(records[r]));
+        }
+        records.clear();
+        if (!molecule) break;
+        molecules.push_back(std::move(*molecule));
+      }
+      if (molecules.empty()) throw DataError(path, 0, "no molecules in the " + format->name + " file");
+      return molecules;
+    }
+  }
+  switch (kind) {
     case SourceKind::directory:
       return read_directory(path);
     case SourceKind::archive:
@@ -78,6 +101,11 @@ std::vector<Molecule> read_molecules(const std::string& path) {
       break;
   }
   return read_text(path);
+}
+
+void fail_skipped(const SkippedMolecule& skipped) {
+  throw DataError(skipped.source_file, skipped.source_line,
+                  skipped.reason + ": molecule " + skipped.id + ": " + skipped.detail);
 }
 
 bool is_molecule_file_name(const std::string& name, bool allow_gzip) {

@@ -1,4 +1,4 @@
-#include "text_file.h"
+#include "e3/data/text_file.h"
 
 #include <zlib.h>
 
@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "e3/data/error.h"
-#include "line_reader.h"
+#include "e3/data/line_reader.h"
 
 namespace e3::data {
 namespace {

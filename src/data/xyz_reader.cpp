@@ -6,7 +6,7 @@
 #include "atom_lines.h"
 #include "e3/data/numbers.h"
 #include "e3/data/targets.h"
-#include "line_reader.h"
+#include "e3/data/line_reader.h"
 #include "xyz_frames.h"
 
 namespace e3::data {
@@ -149,6 +149,8 @@ Columns apply_comment(const LineReader& reader, const CommentParser& fields, Mol
       if (has_gdb) reader.fail("gdb= is given twice");
       has_gdb = true;
       molecule.id = std::to_string(reader.integer(field.value, "gdb (the QM9 index)"));
+    } else if (field.key == "smiles") {
+      molecule.smiles = field.value;
     } else if (const auto target = find_target(field.key)) {
       if (molecule.has(*target)) reader.fail(std::string("property ") + target_name(*target) + " is given twice");
       if (!field.has_value) reader.fail(std::string("property ") + target_name(*target) + " has no value");

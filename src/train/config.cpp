@@ -9,6 +9,8 @@
 #include <optional>
 #include <sstream>
 
+#include <torch/torch.h>
+
 #include "e3/data/atomic_file.h"
 #include "e3/data/elements.h"
 #include "e3/data/targets.h"
@@ -98,7 +100,13 @@ const std::vector<ConfigKey>& config_keys() {
        "rescale each layer to unit output second moment on training molecules (false: (B.7) alone)"},
       // The data.
       {"targets", T::string, "", "the QM9 targets to learn: a name (mu), a list (mu,alpha,U0) or all"},
-      {"data", T::string, "", "the molecules: a QM9 file, directory, archive or extended XYZ"},
+      {"data", T::string, "", "the molecules: a QM9 file, directory, archive, extended XYZ, SMILES, CSV or SDF"},
+      {"smiles_column", T::string, "smiles", "CSV data: the column that holds the SMILES"},
+      {"target_columns", T::string, "",
+       "CSV/SDF data: TARGET=COLUMN,... for targets whose column or SDF property is named otherwise"},
+      {"conformers", T::integer, 1, "SMILES/2D SDF data: 3D conformers embedded per molecule (ETKDG + MMFF94)"},
+      {"embedding_seed", T::integer, 42, "SMILES/2D SDF data: seed of the 3D embedding"},
+      {"optimize", T::string, "force_field", "SMILES/2D SDF data: force_field (MMFF94/UFF) or xtb (then GFN2-xTB)"},
       {"split", T::string, "", "train,val[,test] counts or fractions; empty: 110000,10000 or 80%,10%"},
       {"seed", T::integer, 0, "seed of the split, the initialization and the data order"},
       // Optimization.
@@ -213,6 +221,17 @@ const nlohmann::json& TrainConfig::value(const std::string& name, ConfigType typ
 
 int64_t TrainConfig::integer(const std::string& name) const { return value(name, ConfigType::integer).get<int64_t>(); }
 double TrainConfig::number(const std::string& name) const { return value(name, ConfigType::number).get<double>(); }
+data::ReadOptions TrainConfig::read_options() const {
+  data::ReadOptions options;
+  options.smiles_column = string("smiles_column");
+  options.target_columns = data::parse_target_columns(string("target_columns"));
+  options.conformers = integer("conformers");
+  options.embedding_seed = integer("embedding_seed");
+  options.optimize = string("optimize");
+  options.threads = torch::get_num_threads();
+  return options;
+}
+
 const std::string& TrainConfig::string(const std::string& name) const {
   return value(name, ConfigType::string).get_ref<const std::string&>();
 }
@@ -295,6 +314,12 @@ void TrainConfig::validate() const {
   const auto targets = data::parse_target_list(string("targets"));
   parses("readout", [&](const std::string& text) { check_readout_choice(text, targets); });
   if (string("data").empty()) fail("data", "is not set: give --data (a QM9 file, directory or archive)");
+  if (string("smiles_column").empty()) fail("smiles_column", "is empty");
+  parses("target_columns", [](const std::string& text) { data::parse_target_columns(text); });
+  at_least("conformers", 1);
+  at_least("embedding_seed", 0);
+  if (integer("embedding_seed") > 2147483647) fail("embedding_seed", "must be at most 2147483647 (RDKit's seed is an int)");
+  if (string("optimize") != "force_field" && string("optimize") != "xtb") fail("optimize", "must be force_field or xtb");
   at_least("seed", 0);
 
   at_least("batch_size", 1);

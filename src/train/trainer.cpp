@@ -107,7 +107,7 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
   const std::string& data_path = config.string("data");
   log << "reading " << data_path << std::endl;
   if (const auto notice = precision_notice(config); !notice.empty()) log << notice << std::endl;
-  auto dataset = data::Dataset::read(data_path);
+  auto dataset = data::Dataset::read(data_path, config.read_options());
   const auto sizes = config.string("split").empty() ? data::default_split_sizes(dataset.size())
                                                     : data::parse_split_sizes(config.string("split"), dataset.size());
   auto split = data::random_split(dataset.size(), sizes, static_cast<uint64_t>(config.integer("seed")));
@@ -209,7 +209,7 @@ Trainer Trainer::resume(const std::string& run_path,
   config.validate();
   log << "reading " << config.string("data") << std::endl;
   if (const auto notice = precision_notice(config); !notice.empty()) log << notice << std::endl;
-  auto dataset = data::Dataset::read(config.string("data"));
+  auto dataset = data::Dataset::read(config.string("data"), config.read_options());
   auto split = data::read_split(directory.split(), dataset);
   models::MoleculeNet model(model_options(config, config.number("avg_num_neighbors")));
   model->to(config_dtype(config));

@@ -34,24 +34,28 @@ const char* domain_flag_name(DomainFlag flag) {
       return "more_atoms";
     case DomainFlag::unseen_element:
       return "unseen_element";
+    case DomainFlag::charged:
+      return "charged";
   }
   return "?";
 }
 
 TrainingDomain TrainingDomain::of(const data::Dataset& dataset, const std::vector<size_t>& indices) {
   TrainingDomain domain;
-  std::set<int64_t> elements;
+  std::set<int64_t> elements, charges;
   for (size_t index : indices) {
     const auto& molecule = dataset[index];
     domain.max_atoms = std::max(domain.max_atoms, molecule.num_atoms());
     elements.insert(molecule.atomic_numbers.begin(), molecule.atomic_numbers.end());
+    charges.insert(molecule.charge);
   }
   domain.elements.assign(elements.begin(), elements.end());
+  domain.charges.assign(charges.begin(), charges.end());
   return domain;
 }
 
 void TrainingDomain::save(const std::string& path) const {
-  const nlohmann::json json = {{"max_atoms", max_atoms}, {"elements", elements}};
+  const nlohmann::json json = {{"max_atoms", max_atoms}, {"elements", elements}, {"charges", charges}};
   data::write_file_atomically(path, json.dump(2) + "\n");
 }
 
@@ -78,6 +82,15 @@ TrainingDomain TrainingDomain::load(const std::string& path) {
     domain.elements.push_back(z.get<int64_t>());
   }
   std::sort(domain.elements.begin(), domain.elements.end());
+  if (json.contains("charges")) {
+    if (!json["charges"].is_array()) throw problem("'charges' must be an array");
+    domain.charges.clear();
+    for (const auto& charge : json["charges"]) {
+      if (!charge.is_number_integer()) throw problem("'charges' must hold integers");
+      domain.charges.push_back(charge.get<int64_t>());
+    }
+    std::sort(domain.charges.begin(), domain.charges.end());
+  }
   return domain;
 }
 
@@ -86,6 +99,8 @@ std::vector<DomainFlag> domain_flags(const data::Molecule& molecule, const std::
   if (data::has_coincident_atoms(molecule)) flags.push_back(DomainFlag::coincident_atoms);
   if (domain && molecule.num_atoms() > domain->max_atoms) flags.push_back(DomainFlag::more_atoms);
   if (domain && !unseen_elements(molecule, *domain).empty()) flags.push_back(DomainFlag::unseen_element);
+  const std::vector<int64_t> charges = domain ? domain->charges : std::vector<int64_t>{0};
+  if (!std::binary_search(charges.begin(), charges.end(), molecule.charge)) flags.push_back(DomainFlag::charged);
   return flags;
 }
 
@@ -106,6 +121,13 @@ std::string describe_domain_flag(DomainFlag flag, const data::Molecule& molecule
       std::string text = unseen.size() == 1 ? "element" : "elements";
       for (size_t i = 0; i < unseen.size(); ++i) text += (i ? ", " : " ") + data::element_label(unseen[i]);
       return text + " in no training molecule";
+    }
+    case DomainFlag::charged: {
+      std::string seen;
+      for (int64_t charge : domain ? domain->charges : std::vector<int64_t>{0}) {
+        seen += (seen.empty() ? "" : ", ") + std::to_string(charge);
+      }
+      return "total charge " + std::to_string(molecule.charge) + ", none of the training molecules' (" + seen + ")";
     }
   }
   return "";

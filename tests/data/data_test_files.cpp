@@ -3,7 +3,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -15,14 +14,6 @@
 
 namespace e3::data::testing {
 
-void write_gzip(const std::string& path, const std::string& text) {
-  gzFile file = gzopen(path.c_str(), "wb");
-  if (!file) throw std::runtime_error("cannot write " + path);
-  const int written = gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
-  if (gzclose(file) != Z_OK || written != static_cast<int>(text.size())) {
-    throw std::runtime_error("cannot write " + path);
-  }
-}
 
 void write_tar_bz2(const std::string& path, const std::vector<std::pair<std::string, std::string>>& members) {
   archive* writer = archive_write_new();
@@ -48,18 +39,6 @@ void write_tar_bz2(const std::string& path, const std::vector<std::pair<std::str
 std::string original_qm9_file() { return std::string(E3_SOURCE_DIR) + "/tests/data/files/dsgdb9nsd_000001.xyz"; }
 
 
-std::string data_error(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const DataError& error) {
-    return error.what();
-  } catch (const std::exception& error) {
-    ADD_FAILURE() << "expected a DataError, got: " << error.what();
-    return "";
-  }
-  ADD_FAILURE() << "expected a DataError, nothing was thrown";
-  return "";
-}
 
 void expect_error_at(const std::string& message, const std::string& file, int line, const std::string& problem) {
   const std::string where = file + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": ";

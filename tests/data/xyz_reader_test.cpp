@@ -54,6 +54,13 @@ TEST(DataExtendedXyz, ReadsQm9Frames) {
   EXPECT_EQ(formaldehyde.source_line, 8);
   EXPECT_EQ(formaldehyde.frame, 1);
   EXPECT_DOUBLE_EQ(formaldehyde.target(Target::G), -114.505268 * kHartreeInEv);
+  // The SMILES is kept (the comparison of RDKit's geometries with QM9's reads it); methane's
+  // frame has none.
+  EXPECT_EQ(formaldehyde.smiles, "C=O");
+  EXPECT_EQ(methane.smiles, "");
+  EXPECT_EQ(formaldehyde.charge, 0);
+  EXPECT_EQ(formaldehyde.geometry, "");
+  EXPECT_EQ(formaldehyde.conformer, -1);
 }
 
 TEST(DataExtendedXyz, QuotedValuesMayHoldSpacesEqualsAndEscapedQuotes) {

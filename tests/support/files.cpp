@@ -6,6 +6,11 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "e3/data/error.h"
+
 namespace e3::testing {
 
 TempDir::TempDir() {
@@ -33,5 +38,27 @@ std::string read_file(const std::string& path) {
 }
 
 std::string sample_file() { return std::string(E3_SOURCE_DIR) + "/data/qm9-sample/qm9-sample.extxyz.gz"; }
+
+void write_gzip(const std::string& path, const std::string& text) {
+  gzFile file = gzopen(path.c_str(), "wb");
+  if (!file) throw std::runtime_error("cannot write " + path);
+  const int written = gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
+  if (gzclose(file) != Z_OK || written != static_cast<int>(text.size())) {
+    throw std::runtime_error("cannot write " + path);
+  }
+}
+
+std::string data_error(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const data::DataError& error) {
+    return error.what();
+  } catch (const std::exception& error) {
+    ADD_FAILURE() << "expected a DataError, got: " << error.what();
+    return "";
+  }
+  ADD_FAILURE() << "expected a DataError, nothing was thrown";
+  return "";
+}
 
 }  // namespace e3::testing

@@ -1,6 +1,8 @@
 #pragma once
-// Files for tests: a temporary directory and whole-file reading and writing.
+// Files for tests: a temporary directory, whole-file reading and writing (plain and gzip), and
+// the message of a DataError.
 
+#include <functional>
 #include <string>
 
 namespace e3::testing {
@@ -23,6 +25,13 @@ class TempDir {
 
 /// Writes `text` to `path` as it is.
 void write_text(const std::string& path, const std::string& text);
+
+/// Writes `text` to `path` gzip-compressed (zlib).
+void write_gzip(const std::string& path, const std::string& text);
+
+/// The message of the DataError that `action` throws; a test failure (and "") when it throws
+/// something else or nothing.
+std::string data_error(const std::function<void()>& action);
 
 /// The whole content of a file.
 std::string read_file(const std::string& path);

@@ -299,7 +299,7 @@ TEST_F(TrainCli, PredictFlagsMoleculesOutsideTheTrainingDomain) {
             std::string::npos)
       << text.err;
   EXPECT_NE(text.err.find(std::to_string(fluorine_unseen ? 3 : 2) + " of 4 molecules are outside the training domain "
-                          "(1 coincident_atoms, 1 more_atoms, " + (fluorine_unseen ? "1" : "0") + " unseen_element)"),
+                          "(1 coincident_atoms, 1 more_atoms, " + (fluorine_unseen ? "1" : "0") + " unseen_element, 0 charged)"),
             std::string::npos)
       << text.err;
 

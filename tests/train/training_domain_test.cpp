@@ -44,12 +44,14 @@ TEST(TrainingDomain, SavesAndLoads) {
   const auto loaded = TrainingDomain::load(dir.file("domain.json"));
   EXPECT_EQ(loaded.max_atoms, domain.max_atoms);
   EXPECT_EQ(loaded.elements, domain.elements);
+  EXPECT_EQ(loaded.charges, std::vector<int64_t>{0});
 }
 
 TEST(TrainingDomain, MalformedFileIsAnErrorNamingIt) {
   testing::TempDir dir;
   for (const std::string text : {"[1]", "{\"max_atoms\": 0, \"elements\": [1]}", "{\"max_atoms\": 3}",
-                                 "{\"max_atoms\": 3, \"elements\": [200]}", "not json"}) {
+                                 "{\"max_atoms\": 3, \"elements\": [200]}", "{\"max_atoms\": 3, \"elements\": [1], \"charges\": [0.5]}",
+                                 "not json"}) {
     testing::write_text(dir.file("domain.json"), text);
     try {
       TrainingDomain::load(dir.file("domain.json"));
@@ -95,6 +97,28 @@ TEST(TrainingDomain, FlagNamesAreTheWordsPredictPrints) {
   EXPECT_STREQ(domain_flag_name(DomainFlag::coincident_atoms), "coincident_atoms");
   EXPECT_STREQ(domain_flag_name(DomainFlag::more_atoms), "more_atoms");
   EXPECT_STREQ(domain_flag_name(DomainFlag::unseen_element), "unseen_element");
+  EXPECT_STREQ(domain_flag_name(DomainFlag::charged), "charged");
+}
+
+TEST(TrainingDomain, ChargesNoTrainingMoleculeHadAreFlagged) {
+  // QM9's molecules are neutral: a cation is flagged, with or without a domain.json; a domain of
+  // charged training molecules accepts their charges, and keeps them through save and load.
+  data::Molecule cation = molecule_at({7, 1, 1, 1, 1}, {0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 0});
+  cation.charge = 1;
+  TrainingDomain neutral;
+  neutral.max_atoms = 9;
+  neutral.elements = {1, 6, 7, 8};
+  EXPECT_EQ(domain_flags(cation, neutral), std::vector<DomainFlag>{DomainFlag::charged});
+  EXPECT_EQ(domain_flags(cation, std::nullopt), std::vector<DomainFlag>{DomainFlag::charged});
+  EXPECT_EQ(describe_domain_flag(DomainFlag::charged, cation, neutral),
+            "total charge 1, none of the training molecules' (0)");
+
+  TrainingDomain ions = neutral;
+  ions.charges = {-1, 0, 1};
+  EXPECT_TRUE(domain_flags(cation, ions).empty());
+  testing::TempDir dir;
+  ions.save(dir.file("domain.json"));
+  EXPECT_EQ(TrainingDomain::load(dir.file("domain.json")).charges, (std::vector<int64_t>{-1, 0, 1}));
 }
 
 }  // namespace

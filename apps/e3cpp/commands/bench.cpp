@@ -73,7 +73,7 @@ int run_bench(const Arguments& args) {
   const bool json = parsed.flag("json");
   if (const auto notice = train::precision_notice(config); !notice.empty()) std::cerr << "note: " << notice << "\n";
 
-  const auto dataset = data::Dataset::read(config.string("data"));
+  const auto dataset = data::Dataset::read(config.string("data"), config.read_options());
   const auto result = perf::measure_throughput(
       config, dataset, perf::ThroughputOptions().steps(steps).reference_steps(reference_steps));
   const auto peak = perf::measure_gemm_peak(perf::GemmPeakOptions().bfloat16(nn::cpu_has_bf16_gemm()));

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "e3/data/elements.h"
 #include "e3/data/summary.h"
+#include "read_options.h"
 
 namespace e3::cli {
 namespace {
@@ -70,12 +71,15 @@ int run_dataset(const Arguments& args) {
                    "Reads molecules from any supported source and describes them: number of molecules, atoms per\n"
                    "molecule, element counts, and the mean and standard deviation of every QM9 target in the\n"
                    "thesis' units (Table 2.1).");
-  parser.positional("DATA", "(extended) XYZ, plain or .gz; an original QM9 file; a directory; a .tar.bz2")
+  parser
+      .positional("DATA",
+                  "(extended) XYZ, plain or .gz; an original QM9 file; a directory; a .tar.bz2; SMILES, CSV or SDF")
       .flag("json", "print one JSON object (molecules, atoms_mean, atoms_max, elements, targets)")
       .epilog("example: e3cpp dataset data/qm9-sample/qm9-sample.extxyz.gz --json");
+  add_read_options(parser);
   const auto parsed = parser.parse(args);
   const std::string path = parsed.positional("DATA")[0];
-  const auto summary = data::summarize(data::Dataset::read(path));
+  const auto summary = data::summarize(data::Dataset::read(path, read_options(parsed)));
   if (parsed.flag("json")) {
     std::cout << to_json(summary).dump() << "\n";
   } else {

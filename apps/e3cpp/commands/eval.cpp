@@ -14,6 +14,7 @@
 #include "e3/train/prediction.h"
 #include "e3/train/trained_run.h"
 #include "threads_option.h"
+#include "read_options.h"
 
 namespace e3::cli {
 
@@ -31,6 +32,7 @@ int run_eval(const Arguments& args) {
             "print one JSON object: one target: target, unit, split, molecules, mae, rmse; several: split,\n"
             "molecules, targets {name: {unit, molecules, mae, rmse}}");
   add_threads_option(parser);
+  add_read_options(parser);
   const auto parsed = parser.parse(args);
   const std::string part = parsed.value("split");
   if (part != "test" && part != "val" && part != "train" && part != "all") {
@@ -46,7 +48,7 @@ int run_eval(const Arguments& args) {
 
   auto run = train::TrainedRun::open(parsed.positional("RUN")[0], checkpoint);
   const std::string data_path = parsed.given("data") ? parsed.value("data") : run.config().string("data");
-  const auto dataset = data::Dataset::read(data_path);
+  const auto dataset = data::Dataset::read(data_path, read_options(parsed, run.config().read_options()));
   std::vector<size_t> indices;
   if (part == "all") {
     indices = dataset.all_indices();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "e3/data/molecule.h"
+#include "e3/data/read_options.h"
 
 namespace e3::data {
 
@@ -16,8 +17,10 @@ class Dataset {
   /// Takes the molecules in their order; DataError when two share an id (naming both files
   /// and lines).
   explicit Dataset(std::vector<Molecule> molecules);
-  /// The molecules of read_molecules(path).
-  static Dataset read(const std::string& path);
+  /// The molecules of read_molecules(path, options). Records that give no molecule (a SMILES
+  /// that does not parse) are skipped with a warning on standard error naming their lines
+  /// (the first ten, then a count), so that one bad line of a large file does not stop training.
+  static Dataset read(const std::string& path, const ReadOptions& options = {});
 
   size_t size() const { return molecules_.size(); }
   bool empty() const { return molecules_.empty(); }

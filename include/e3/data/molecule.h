@@ -31,6 +31,17 @@ struct Molecule {
   int64_t source_line = 0;
   /// Index of the frame within source_file, from 0.
   int64_t frame = 0;
+  /// The structure's SMILES when the file gives one (extended XYZ's smiles=, a SMILES line or
+  /// CSV column, an SDF read by RDKit); empty otherwise.
+  std::string smiles;
+  /// Total formal charge where the format has one (SMILES, SDF); XYZ files read as 0.
+  int64_t charge = 0;
+  /// How the coordinates were made: empty when the file gives them, else the embedding and the
+  /// force field that optimized it ("ETKDG+MMFF94", "ETKDG+UFF"; e3::chem).
+  std::string geometry;
+  /// Which of the conformers embedded for one structure this is (from 0); -1 when the file
+  /// gives the geometry. The conformers of a structure share source_file and source_line.
+  int64_t conformer = -1;
 
   int64_t num_atoms() const { return static_cast<int64_t>(atomic_numbers.size()); }
   bool has(Target target) const { return has_target.test(target_index(target)); }

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "e3/data/read_options.h"
+
 namespace e3::train {
 
 /// A bad configuration: an unknown key, a value of the wrong type or out of range. what()
@@ -77,6 +79,9 @@ class TrainConfig {
   double number(const std::string& name) const;
   const std::string& string(const std::string& name) const;
   bool boolean(const std::string& name) const;
+  /// How the data's SMILES, CSV or SDF records become molecules (smiles_column, target_columns,
+  /// conformers, embedding_seed, optimize), embedded on LibTorch's intra-op thread count.
+  data::ReadOptions read_options() const;
 
   /// Checks the values themselves (ranges, names of targets, bases and activations, the
   /// representation); ConfigError naming the key. Call before building a model from it.

@@ -1,6 +1,6 @@
 #pragma once
 // LineReader: walks a text line by line and turns every problem into a DataError that
-// names the file and the line (internal to the readers).
+// names the file and the line (used by the readers of e3_data and e3::chem).
 
 #include <cstddef>
 #include <cstdint>

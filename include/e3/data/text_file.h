@@ -1,6 +1,6 @@
 #pragma once
 // Reading a data file's bytes: plain or gzip-compressed text, and telling archives apart
-// (internal to read_molecules).
+// (used by the readers of e3_data and e3::chem).
 
 #include <cstddef>
 #include <cstdint>
