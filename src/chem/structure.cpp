@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <mutex>
 
 #include <GraphMol/DistGeomHelpers/Embedder.h>
@@ -114,7 +115,11 @@ Structure embed_structure(RDKit::RWMol& molecule, const EmbeddingOptions& option
   std::vector<std::pair<int, double>> results;
   RDKit::MMFF::MMFFMolProperties mmff(molecule);
   if (mmff.isValid()) {
-    RDKit::MMFF::MMFFOptimizeMoleculeConfs(molecule, results, 1, options.max_iterations);
+    // The force field from the atom types just assigned (MMFFOptimizeMoleculeConfs would type the
+    // molecule again), with that function's non-bonded threshold of 10 A.
+    const std::unique_ptr<ForceFields::ForceField> field(
+        RDKit::MMFF::constructForceField(molecule, &mmff, /*nonBondedThresh=*/10.0));
+    RDKit::ForceFieldsHelper::OptimizeMoleculeConfs(molecule, *field, results, 1, options.max_iterations);
     structure.geometry = method + "+MMFF94";
   } else {
     RDKit::UFF::UFFOptimizeMoleculeConfs(molecule, results, 1, options.max_iterations);

@@ -7,6 +7,7 @@
 
 #include "archive_reader.h"
 #include "e3/data/error.h"
+#include "e3/data/molecule_stream.h"
 #include "e3/data/qm9_original_reader.h"
 #include "e3/data/xyz_reader.h"
 #include "e3/data/line_reader.h"
@@ -74,17 +75,13 @@ std::vector<Molecule> read_molecules(const std::string& path, const ReadOptions&
   if (kind == SourceKind::text) {
     if (const MoleculeFormat* format = find_molecule_format(path)) {
       std::vector<Molecule> molecules;
-      std::vector<SkippedMolecule> records;
-      const auto reader = format->open(path, options);
+      MoleculeStream stream(path, options);
       while (true) {
-        const size_t known = records.size();
-        auto molecule = reader->next(records);
-        for (size_t r = known; r < records.size(); ++r) {
-          if (!skipped) fail_skipped(records[r]);
-          records[r].before = static_cast<int64_t>(molecules.size());
-          skipped->push_back(std::move(records[r]));
+        auto molecule = stream.next();
+        for (auto& record : stream.take_skipped()) {
+          if (!skipped) fail_skipped(record);
+          skipped->push_back(std::move(record));
         }
-        records.clear();
         if (!molecule) break;
         molecules.push_back(std::move(*molecule));
       }
