@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
     auto trainer = e3::train::Trainer::start(config, run, log);
     e3::train::Progress progress(std::cout, false);
     trainer.run(progress);
-    e3::train::ChartSeries molecules{setting.name, {}, {}}, minutes{setting.name, {}, {}};
+    e3::train::ChartSeries molecules{setting.name, {}, {}, {}}, minutes{setting.name, {}, {}, {}};
     for (const auto& record : trainer.state().history) {
       molecules.x.push_back(double(record.molecules));
       molecules.y.push_back(record.targets[0].mae);

@@ -10,8 +10,9 @@
 #include "args.h"
 #include "commands.h"
 #include "e3/chem/formats.h"
-#include "e3/dist/world_options.h"
+#include "e3/perf/machine.h"
 #include "e3/train/reuse_freed_memory.h"
+#include "e3/train/signal_thread.h"
 #include "e3/version.h"
 
 namespace {
@@ -35,6 +36,8 @@ void print_usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before any thread starts: a handled signal must never land on a thread inside a GEMM.
+  e3::train::handle_signals_on_own_thread();
   e3::train::reuse_freed_memory();
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
@@ -54,7 +57,7 @@ int main(int argc, char** argv) {
   // LibTorch starts with one intra-op thread on some machines: use every CPU this process may
   // use (its affinity mask and cgroup quota, not the machine's count) unless a command is told
   // otherwise (--threads).
-  torch::set_num_threads(e3::dist::available_cpus());
+  torch::set_num_threads(e3::perf::available_cpus());
   e3::chem::register_formats();
   try {
     return command->run(std::vector<std::string>(args.begin() + 1, args.end()));

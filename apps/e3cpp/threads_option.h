@@ -8,7 +8,7 @@ namespace e3::cli {
 /// Declares --threads N on `parser`.
 void add_threads_option(ArgParser& parser);
 
-/// Applies --threads when given (otherwise main() has set e3::dist::available_cpus(): the
+/// Applies --threads when given (otherwise main() has set e3::perf::available_cpus(): the
 /// CPUs of the affinity mask, within the cgroup quota); a UsageError when it is not a positive
 /// integer.
 void apply_threads_option(const ParsedArgs& parsed);

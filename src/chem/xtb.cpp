@@ -1,6 +1,7 @@
 #include "e3/chem/xtb.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -106,8 +107,17 @@ std::vector<double> xtb_optimized(const std::vector<int64_t>& atomic_numbers, co
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "xtb.log", O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  // xtb starts with no signal blocked, whatever this thread blocks (e3cpp blocks the ones it
+  // handles on a thread of their own, which a child would otherwise inherit).
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
   pid_t pid = 0;
-  const int spawned = posix_spawnp(&pid, "xtb", &actions, nullptr, argv.data(), envp.data());
+  const int spawned = posix_spawnp(&pid, "xtb", &actions, &attributes, argv.data(), envp.data());
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) {
     throw StructureError("optimization_failed", std::string("cannot run xtb: ") + std::strerror(spawned));

@@ -1,5 +1,8 @@
 #include "e3/train/run_directory.h"
 
+#include <signal.h>
+
+#include <cerrno>
 #include <filesystem>
 #include <stdexcept>
 
@@ -30,6 +33,22 @@ RunDirectory RunDirectory::open(const std::string& path) {
     throw std::runtime_error(path + ": not an e3cpp run directory (it has no config.json and split.json)");
   }
   return run;
+}
+
+int RunDirectory::remove_abandoned_checkpoints() const {
+  int removed = 0;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(path_, error)) {
+    const std::string name = entry.path().filename().string();
+    const auto mark = name.find(".pt.tmp.");
+    if (mark == std::string::npos) continue;
+    const std::string pid = name.substr(mark + 8);
+    if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    // A process that still runs (or that this one may not signal) may be writing it.
+    if (kill(static_cast<pid_t>(std::stol(pid)), 0) == 0 || errno != ESRCH) continue;
+    if (fs::remove(entry.path(), error)) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace e3::train

@@ -214,7 +214,12 @@ Trainer Trainer::resume(const std::string& run_path,
   models::MoleculeNet model(model_options(config, config.number("avg_num_neighbors")));
   model->to(config_dtype(config));
   check_data(model, dataset, split, config_targets(config), config.string("data"));
-  if (!overrides.empty() && (!parallel || parallel->is_main())) config.save(directory.config());
+  if (!parallel || parallel->is_main()) {
+    if (!overrides.empty()) config.save(directory.config());
+    if (const int removed = directory.remove_abandoned_checkpoints()) {
+      log << "removed " << removed << " checkpoint file(s) a killed process was writing" << std::endl;
+    }
+  }
   Trainer trainer(std::move(directory), std::move(config), std::move(dataset), std::move(split), std::move(model),
                   std::move(parallel));
   load_checkpoint(trainer.directory_.last_checkpoint(), *trainer.model_, trainer.optimizer_.get(), &trainer.state_,

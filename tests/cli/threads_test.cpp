@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cli.h"
-#include "e3/dist/world_options.h"
+#include "e3/perf/machine.h"
 #include "process.h"
 
 namespace e3::testing {
@@ -26,7 +26,7 @@ int threads_of(const ProcessResult& result) {
 TEST(Threads, TheDefaultIsTheCpusOfTheAffinityMask) {
   if (run_process("command -v taskset").exit_code != 0) GTEST_SKIP() << "taskset (util-linux) is not installed";
   EXPECT_EQ(threads_of(run_process("taskset -c 0 " + std::string(E3CPP_BINARY) + kBench)), 1);
-  EXPECT_EQ(threads_of(e3cpp(kBench)), dist::available_cpus());
+  EXPECT_EQ(threads_of(e3cpp(kBench)), perf::available_cpus());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -128,6 +129,102 @@ TEST(DistributedTraining, ARankThatDiesStopsTheOtherWithinTheTimeout) {
   EXPECT_EQ(count_lines(rank0.err()), 1) << rank0.err();
   // The run stays resumable from its last checkpoint.
   EXPECT_TRUE(std::filesystem::exists(dir.file("run/last.pt")));
+}
+
+// The process of rank `rank` that the launcher `launcher` started (its environment's RANK), or
+// -1 while there is none.
+pid_t rank_process(pid_t launcher, int rank) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string pid, command, state;
+    pid_t parent = 0;
+    if (!(stat >> pid >> command >> state >> parent) || parent != launcher) continue;
+    const std::string environment = read_file((entry.path() / "environ").string());
+    if (environment.find(std::string("RANK=") + std::to_string(rank) + '\0') != std::string::npos) {
+      return static_cast<pid_t>(std::stol(name));
+    }
+  }
+  return -1;
+}
+
+// `training`, launched with --nproc 2, after one of its ranks was killed: the launcher names
+// the killed rank and stops the other (with SIGTERM, which arrives while it computes or waits
+// in a collective), the survivor says what happened in one line, nothing crashes on the way
+// out (glibc's heap checks abort with "corrupted ..." or "free(): ..."), and the run continues
+// from its last checkpoint (what the resumed command printed is returned).
+std::string expect_stopped_cleanly_and_resumable(BackgroundProcess& training, const std::string& run, int killed) {
+  const auto status = training.wait(60.0);
+  EXPECT_TRUE(status.has_value()) << "still running 60 s after rank " << killed << " died";
+  if (!status) return "";
+  EXPECT_NE(*status, 0);
+  const std::string err = training.err();
+  EXPECT_NE(err.find("rank " + std::to_string(killed) + " was killed by signal 9"), std::string::npos) << err;
+  for (const std::string crash : {"corrupted", "free()", "malloc()", "Aborted", "terminate called", "Segmentation"}) {
+    EXPECT_EQ(err.find(crash), std::string::npos) << err;
+  }
+  // One line from the surviving rank (unless the launcher had to kill it) and the launcher's.
+  EXPECT_LE(count_lines(err), 2) << err;
+  const auto resumed = run_process(kBinary + " train --resume " + run + " --max-minutes 0.02");
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  return resumed.out;
+}
+
+// Trains `command` (a new run in `run`, --nproc 2) until metrics.csv has `lines` lines, then
+// kills rank 1 and checks how the rest stops.
+void kill_rank_one_after(const std::string& command, const std::string& run, int lines) {
+  BackgroundProcess training(command);
+  ASSERT_TRUE(eventually([&] { return lines_of(run + "/metrics.csv") >= lines; }, 60.0)) << training.err();
+  ASSERT_TRUE(eventually([&] { return rank_process(training.pid(), 1) > 0; }, 5.0));
+  kill(rank_process(training.pid(), 1), SIGKILL);
+  expect_stopped_cleanly_and_resumable(training, run, 1);
+}
+
+TEST(DistributedTraining, ARankKilledDuringAStepStopsTheOtherCleanly) {
+  TempDir dir;
+  // 20 steps of 7 molecules between validations of 16: the ranks are almost always in a step.
+  kill_rank_one_after(
+      train_command(dir.file("run"), "--epochs 500 --nproc 2 --validate-every '20 steps' --dist-timeout 5"),
+      dir.file("run"), 2);
+}
+
+TEST(DistributedTraining, ARankKilledDuringAValidationStopsTheOtherCleanly) {
+  TempDir dir;
+  // A validation of 600 molecules after every step of 7: the ranks are almost always validating.
+  const std::string command = kBinary + " train --config " + std::string(E3_SOURCE_DIR) +
+                              "/tests/train/files/small-lnet.json --targets mu --data " + sample_file() +
+                              " --split 48,600,16 --batch-size 7 --dtype float64 --epochs 500 --nproc 2" +
+                              " --validate-every '1 steps' --dist-timeout 5 --out " + dir.file("run");
+  kill_rank_one_after(command, dir.file("run"), 3);
+}
+
+TEST(DistributedTraining, ARankKilledWhileRankZeroWritesACheckpointLeavesTheLastOneWhole) {
+  TempDir dir;
+  // L1Net's 5.6 million parameters (and Adam's state) make each of rank 0's checkpoint writes
+  // long enough to catch its temporary file; rank 0 itself is killed in the middle of one.
+  const std::string command = kBinary + " train --config " + std::string(E3_SOURCE_DIR) +
+                              "/configs/l1net.json --targets mu --data " + sample_file() +
+                              " --split 32,8,8 --batch-size 4 --epochs 500 --nproc 2" +
+                              " --validate-every '1 steps' --dist-timeout 5 --out " + dir.file("run");
+  BackgroundProcess training(command);
+  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(dir.file("run/last.pt")); }, 120.0)) << training.err();
+  auto writing = [&] {
+    for (const auto& entry : std::filesystem::directory_iterator(dir.file("run"))) {
+      if (entry.path().filename().string().find(".pt.tmp.") != std::string::npos) return true;
+    }
+    return false;
+  };
+  bool caught = false;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!caught && std::chrono::steady_clock::now() < give_up) caught = writing();
+  ASSERT_TRUE(caught) << "no checkpoint write seen in 60 s";
+  kill(rank_process(training.pid(), 0), SIGKILL);
+  ASSERT_TRUE(training.wait(60.0).has_value());
+  EXPECT_TRUE(writing()) << "rank 0 was killed before it finished writing";
+  const std::string resumed = expect_stopped_cleanly_and_resumable(training, dir.file("run"), 0);
+  EXPECT_NE(resumed.find("removed 1 checkpoint file(s) a killed process was writing"), std::string::npos) << resumed;
+  EXPECT_FALSE(writing()) << "the half-written checkpoint is gone";
 }
 
 TEST(DistributedTraining, BadDistributedOptionsAreOneLineErrors) {

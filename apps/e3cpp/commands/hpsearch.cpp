@@ -18,7 +18,7 @@
 #include "args.h"
 #include "child_processes.h"
 #include "commands.h"
-#include "e3/dist/world_options.h"
+#include "e3/perf/machine.h"
 #include "e3/search/leaderboard.h"
 #include "e3/search/study_setup.h"
 #include "e3/search/study_store.h"
@@ -270,7 +270,7 @@ int search_study(const ParsedArgs& parsed) {
   search::claim_runs_directory(runs, definition, store->description());
   describe(definition, *store, runs);
 
-  const int cores = dist::available_cpus();  // the affinity mask's, within a cgroup quota
+  const int cores = perf::available_cpus();  // the affinity mask's, within a cgroup quota
   const std::string threads =
       parsed.given("threads") ? parsed.value("threads") : std::to_string(std::max<long long>(1, cores / workers));
   const std::vector<std::string> worker_arguments = {"hpsearch", "--name", parsed.value("name"), "--runs", runs,

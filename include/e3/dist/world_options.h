@@ -18,9 +18,6 @@
 // several processes without a master, a port that is not a port) is an OptionError with one
 // line naming the value and where it came from ("--rank 2" or "RANK=2 (environment)"); so is a
 // backend this build cannot run, even for a single process.
-//
-// Also here: how many threads a process computes with, when no launcher or flag says
-// (available_cpus(): what this process may use of the machine it runs on).
 
 #include <torch/arg.h>
 
@@ -101,23 +98,5 @@ inline constexpr const char* kThreadsVariable = "OMP_NUM_THREADS";
 /// The thread count a launcher asked for (kThreadsVariable), nullopt when unset;
 /// OptionError when it is not a positive integer.
 std::optional<int> threads_from_environment(const Environment& environment);
-
-/// The CPUs this process may use, the default thread count of every e3cpp command: the CPUs of
-/// its affinity mask (taskset, a cpuset, a batch scheduler's binding), fewer where its cgroups'
-/// CPU quota allows less (cgroup_cpu_limit("/sys/fs/cgroup", /proc/self/cgroup)), at least 1.
-/// (std::thread::hardware_concurrency() counts the machine's CPUs, and ignores both.)
-int available_cpus();
-
-/// The CPUs a cgroup v2 "cpu.max" file allows, from its contents "QUOTA PERIOD" (microseconds):
-/// QUOTA / PERIOD rounded up, at least 1; nullopt for "max PERIOD" (no limit) and for text
-/// that is not a cpu.max.
-std::optional<int> cpu_max_limit(std::string_view contents);
-
-/// The smallest CPU limit of the cgroups of this process and their ancestors, under `root` (the
-/// cgroup file system, "/sys/fs/cgroup"), given `proc_self_cgroup` (the contents of
-/// /proc/self/cgroup): cgroup v2's cpu.max files, and cgroup v1's cpu.cfs_quota_us over
-/// cpu.cfs_period_us under ROOT/cpu; nullopt when no cgroup has a limit. A directory missing
-/// under `root` is skipped: in a container the process' cgroup is often the root itself.
-std::optional<int> cgroup_cpu_limit(const std::string& root, std::string_view proc_self_cgroup);
 
 }  // namespace e3::dist

@@ -37,6 +37,11 @@ class RunDirectory {
   std::string last_checkpoint() const { return file("last.pt"); }
   std::string best_checkpoint() const { return file("best.pt"); }
 
+  /// Removes the temporary checkpoints (`last.pt.tmp.PID`, `best.pt.tmp.PID`) that a writer
+  /// killed in the middle of a write left behind: those whose process no longer runs on this
+  /// machine. For the process about to write the run (train --resume); returns how many.
+  int remove_abandoned_checkpoints() const;
+
  private:
   explicit RunDirectory(std::string path) : path_(std::move(path)) {}
   std::string file(const char* name) const { return path_ + "/" + name; }
