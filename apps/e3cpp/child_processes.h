@@ -1,7 +1,7 @@
 #pragma once
-// Copies of e3cpp started by a command (hpsearch's worker processes): each in its own process
-// group, so that a Ctrl-C at the terminal reaches only the parent, which passes it on once;
-// each stopped (SIGTERM) when the parent dies, however it dies.
+// Copies of e3cpp started by a command (hpsearch's workers, predict --nproc's shards): each in
+// its own process group, so that a Ctrl-C at the terminal reaches only the parent (hpsearch
+// passes it on once); each stopped (SIGTERM) when the parent dies, however it dies.
 
 #include <sys/types.h>
 

@@ -29,5 +29,6 @@ int run_compare(const Arguments& args);
 int run_tetris(const Arguments& args);
 int run_hpsearch(const Arguments& args);
 int run_bench(const Arguments& args);
+int run_models(const Arguments& args);
 
 }  // namespace e3::cli

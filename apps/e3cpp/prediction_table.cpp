@@ -3,13 +3,14 @@
 #include <nlohmann/json.hpp>
 
 #include <iomanip>
+#include <sstream>
 
 namespace e3::cli {
 
-PredictionTable::PredictionTable(PredictionColumns columns, bool json, std::ostream& out)
-    : columns_(std::move(columns)), json_(json), out_(out) {
+PredictionTable::PredictionTable(PredictionColumns columns, TableFormat format, std::ostream& out)
+    : columns_(std::move(columns)), format_(format), out_(out) {
   const auto& targets = columns_.targets;
-  if (json_) {
+  if (format_ == TableFormat::json) {
     nlohmann::json head;
     if (targets.size() == 1) {
       head = {{"target", data::target_name(targets[0])}, {"unit", data::thesis_unit(targets[0])}};
@@ -25,65 +26,82 @@ PredictionTable::PredictionTable(PredictionColumns columns, bool json, std::ostr
     out_ << text.substr(0, text.size() - 1) << ",\"predictions\":[";
     return;
   }
+  if (format_ != TableFormat::text) return;
   out_ << "file\tmolecule";
   for (size_t t = 0; t < targets.size(); ++t) {
     const std::string name = data::target_name(targets[t]), unit = data::thesis_unit(targets[t]);
     out_ << '\t' << name << " [" << unit << ']';
-    if (columns_.conformer_spread) {
-      out_ << '\t' << name << "_std [" << unit << ']';
-    } else if (columns_.dipole[t]) {
+    if (columns_.spread()) out_ << '\t' << name << "_std [" << unit << ']';
+    if (columns_.dipole[t] && !columns_.conformer_spread) {
       for (const char* axis : {"_x", "_y", "_z"}) out_ << '\t' << name << axis << " [" << unit << ']';
     }
   }
   if (columns_.conformer_spread) out_ << "\tconformers";
   if (columns_.geometry) out_ << "\tgeometry";
-  // Fixed decimals: total energies of ~1e4 eV still show meV and below.
-  out_ << "\tflags\n" << std::fixed << std::setprecision(6);
+  out_ << "\tflags\n";
 }
 
 void PredictionTable::write(const PredictionRow& row) {
-  if (json_) {
-    write_json(row);
+  switch (format_) {
+    case TableFormat::text:
+    case TableFormat::json:
+      write_shard_row(format_ == TableFormat::text ? text_row(row) : json_entry(row));
+      return;
+    case TableFormat::text_shards:
+    case TableFormat::json_shards:
+      out_ << row.file_index << '\t' << row.record << '\t'
+           << (format_ == TableFormat::text_shards ? text_row(row) : json_entry(row)) << '\n';
+      return;
+  }
+}
+
+void PredictionTable::write_shard_row(const std::string& row) {
+  if (format_ == TableFormat::json) {
+    out_ << (first_ ? "" : ",") << row;
   } else {
-    write_text(row);
+    out_ << row << '\n';
   }
   first_ = false;
 }
 
-void PredictionTable::write_text(const PredictionRow& row) {
-  out_ << row.file << '\t' << row.molecule;
+std::string PredictionTable::text_row(const PredictionRow& row) const {
+  std::ostringstream out;
+  // Fixed decimals: total energies of ~1e4 eV still show meV and below.
+  out << std::fixed << std::setprecision(6) << row.file << '\t' << row.molecule;
   size_t vector = 0;
   for (size_t t = 0; t < columns_.targets.size(); ++t) {
     if (row.values) {
-      out_ << '\t' << (*row.values)[t];
+      out << '\t' << (*row.values)[t];
     } else {
-      out_ << "\t-";
+      out << "\t-";
     }
-    if (columns_.conformer_spread) {
+    if (columns_.spread()) {
       if (row.values) {
-        out_ << '\t' << row.spread[t];
+        out << '\t' << row.spread[t];
       } else {
-        out_ << "\t-";
+        out << "\t-";
       }
-    } else if (columns_.dipole[t]) {
+    }
+    if (columns_.dipole[t] && !columns_.conformer_spread) {
       for (size_t axis = 0; axis < 3; ++axis) {
         if (row.values) {
-          out_ << '\t' << row.vectors[vector][axis];
+          out << '\t' << row.vectors[vector][axis];
         } else {
-          out_ << "\t-";
+          out << "\t-";
         }
       }
       ++vector;
     }
   }
-  if (columns_.conformer_spread) out_ << '\t' << (row.values ? std::to_string(row.conformers) : "-");
-  if (columns_.geometry) out_ << '\t' << (row.values ? row.geometry : "-");
+  if (columns_.conformer_spread) out << '\t' << (row.values ? std::to_string(row.conformers) : "-");
+  if (columns_.geometry) out << '\t' << (row.values ? row.geometry : "-");
   std::string flags;
   for (const auto& flag : row.flags) flags += (flags.empty() ? "" : ",") + flag;
-  out_ << '\t' << (flags.empty() ? "-" : flags) << '\n';
+  out << '\t' << (flags.empty() ? "-" : flags);
+  return out.str();
 }
 
-void PredictionTable::write_json(const PredictionRow& row) {
+std::string PredictionTable::json_entry(const PredictionRow& row) const {
   const auto& targets = columns_.targets;
   // A number where the row has values, null where the record gave no molecule.
   const auto number = [&](const std::vector<double>& values, size_t t) {
@@ -92,13 +110,13 @@ void PredictionTable::write_json(const PredictionRow& row) {
   nlohmann::json entry = {{"file", row.file}, {"molecule", row.molecule}};
   if (targets.size() == 1) {
     entry["value"] = row.values ? nlohmann::json((*row.values)[0]) : nlohmann::json();
-    if (columns_.conformer_spread) entry["std"] = number(row.spread, 0);
+    if (columns_.spread()) entry["std"] = number(row.spread, 0);
   } else {
     entry["values"] = nlohmann::json::object();
-    if (columns_.conformer_spread) entry["std"] = nlohmann::json::object();
+    if (columns_.spread()) entry["std"] = nlohmann::json::object();
     for (size_t t = 0; t < targets.size(); ++t) {
       entry["values"][data::target_name(targets[t])] = row.values ? nlohmann::json((*row.values)[t]) : nlohmann::json();
-      if (columns_.conformer_spread) entry["std"][data::target_name(targets[t])] = number(row.spread, t);
+      if (columns_.spread()) entry["std"][data::target_name(targets[t])] = number(row.spread, t);
     }
   }
   if (row.values && !columns_.conformer_spread) {
@@ -112,11 +130,11 @@ void PredictionTable::write_json(const PredictionRow& row) {
   if (columns_.conformer_spread && row.values) entry["conformers"] = row.conformers;
   if (columns_.geometry && row.values) entry["geometry"] = row.geometry;
   entry["flags"] = row.flags;
-  out_ << (first_ ? "" : ",") << entry.dump();
+  return entry.dump();
 }
 
 void PredictionTable::finish() {
-  if (json_) out_ << "]}\n";
+  if (format_ == TableFormat::json) out_ << "]}\n";
   out_ << std::flush;
 }
 

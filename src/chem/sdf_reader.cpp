@@ -64,7 +64,8 @@ std::optional<data::Molecule> SdfReader::next(std::vector<data::SkippedMolecule>
     data::Molecule record;
     record.source_file = path_;
     record.source_line = record_line_;
-    record.frame = records_++;
+    record.frame = record.record = records_++;
+    if (!options_.in_shard(record.record)) continue;
     const std::string title = without_trailing_space(lines[0]);
     record.id = title.empty() ? unnamed_id(path_, record.frame) : title;
 
@@ -103,7 +104,7 @@ std::optional<data::Molecule> SdfReader::next(std::vector<data::SkippedMolecule>
         pending_.push_back(std::move(molecule_of_structure));
       }
     } catch (const StructureError& error) {
-      skipped.push_back({path_, record.source_line, record.id, error.reason(), error.what(), 0});
+      skipped.push_back({path_, record.source_line, record.id, error.reason(), error.what(), 0, record.record});
     }
   }
   data::Molecule molecule = std::move(pending_.front());

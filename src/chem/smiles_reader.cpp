@@ -105,7 +105,8 @@ std::optional<data::Molecule> SmilesReader::next_record() {
       }
     }
     header_checked_ = true;
-    record.frame = records_++;
+    record.frame = record.record = records_++;
+    if (!options_.in_shard(record.record)) continue;
     record.id = name.empty() ? unnamed_id(path_, record.frame) : name;
     return record;
   }
@@ -158,7 +159,7 @@ void SmilesReader::embed(const std::vector<data::Molecule>& records) {
   for (size_t r = 0; r < records.size(); ++r) {
     if (errors[r]) {
       pending_.push_back(data::SkippedMolecule{path_, records[r].source_line, records[r].id, errors[r]->reason(),
-                                               errors[r]->what(), 0});
+                                               errors[r]->what(), 0, records[r].record});
       continue;
     }
     for (auto& molecule : structure_molecules(*structures[r], records[r])) pending_.push_back(std::move(molecule));

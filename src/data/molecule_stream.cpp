@@ -30,7 +30,7 @@ struct MoleculeStream::Text {
         frames(reader, std::filesystem::path(stream->path()).filename().string()) {}
 };
 
-MoleculeStream::MoleculeStream(const std::string& path, const ReadOptions& options) {
+MoleculeStream::MoleculeStream(const std::string& path, const ReadOptions& options) : options_(options) {
   const SourceKind kind = source_kind(path);
   if (kind == SourceKind::text) {
     if (const MoleculeFormat* format = find_molecule_format(path)) {
@@ -68,9 +68,16 @@ void MoleculeStream::open_text(const std::string& path) {
 }
 
 std::optional<Molecule> MoleculeStream::next() {
-  auto molecule = next_from_sources();
-  if (molecule) ++given_;
-  return molecule;
+  while (true) {
+    auto molecule = next_from_sources();
+    // A registered format's reader reads its shard only; XYZ frames are counted here.
+    if (molecule && !reader_) {
+      molecule->record = records_++;
+      if (!options_.in_shard(molecule->record)) continue;
+    }
+    if (molecule) ++given_;
+    return molecule;
+  }
 }
 
 std::vector<SkippedMolecule> MoleculeStream::take_skipped() { return std::exchange(skipped_, {}); }

@@ -21,6 +21,10 @@ void ReadOptions::validate() const {
   if (optimize != "force_field" && optimize != "xtb") {
     throw std::invalid_argument("optimize must be force_field or xtb, not '" + optimize + "'");
   }
+  if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count) {
+    throw std::invalid_argument("the shard must be I/N with 0 <= I < N, not " + std::to_string(shard_index) + "/" +
+                                std::to_string(shard_count));
+  }
 }
 
 std::vector<std::pair<Target, std::string>> parse_target_columns(const std::string& text) {

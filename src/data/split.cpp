@@ -126,7 +126,7 @@ void write_split(const std::string& path, const Split& split, const Dataset& dat
   write_file_atomically(path, json.dump() + "\n");
 }
 
-Split read_split(const std::string& path, const Dataset& dataset) {
+Split read_split(const std::string& path, const Dataset& dataset, AbsentIds absent) {
   std::ifstream in(path);
   if (!in) throw DataError(path, 0, "cannot open the split file");
   nlohmann::json json;
@@ -153,6 +153,7 @@ Split read_split(const std::string& path, const Dataset& dataset) {
         throw DataError(path, 0, std::string("not a split file: \"") + kParts[i] + "\" holds a non-string id");
       }
       const auto index = dataset.find(id.get<std::string>());
+      if (!index && absent == AbsentIds::skip) continue;
       if (!index) {
         throw DataError(path, 0,
                         "molecule id " + id.get<std::string>() + " (in \"" + kParts[i] +

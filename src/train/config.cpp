@@ -109,6 +109,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"optimize", T::string, "force_field", "SMILES/2D SDF data: force_field (MMFF94/UFF) or xtb (then GFN2-xTB)"},
       {"split", T::string, "", "train,val[,test] counts or fractions; empty: 110000,10000 or 80%,10%"},
       {"seed", T::integer, 0, "seed of the split, the initialization and the data order"},
+      {"split_seed", T::integer, -1, "seed of the split where it is not `seed` (-1: seed); an ensemble's members share it"},
       // Optimization.
       {"batch_size", T::integer, 16, "molecules per training step"},
       {"learning_rate", T::number, 1e-4, "the (peak) learning rate of Adam"},
@@ -321,6 +322,7 @@ void TrainConfig::validate() const {
   if (integer("embedding_seed") > 2147483647) fail("embedding_seed", "must be at most 2147483647 (RDKit's seed is an int)");
   if (string("optimize") != "force_field" && string("optimize") != "xtb") fail("optimize", "must be force_field or xtb");
   at_least("seed", 0);
+  at_least("split_seed", -1);
 
   at_least("batch_size", 1);
   positive("learning_rate");

@@ -11,17 +11,27 @@
 
 namespace e3::train {
 
+int64_t first_unknown_element(const models::MoleculeNet& model, const data::Molecule& molecule) {
+  for (int64_t z : molecule.atomic_numbers) {
+    if (!model->embeds(z)) return z;
+  }
+  return 0;
+}
+
+std::string describe_unknown_element(const models::MoleculeNet& model, int64_t atomic_number) {
+  std::string known;
+  for (int64_t e : model->options.elements()) known += (known.empty() ? "" : ", ") + std::string(data::element_symbol(e));
+  return "element " + std::string(data::element_symbol(atomic_number)) + ", which the model does not know (its elements: " +
+         known + ")";
+}
+
 void require_known_elements(const models::MoleculeNet& model, const data::Dataset& dataset,
                             const std::vector<size_t>& indices) {
   for (size_t index : indices) {
     const auto& molecule = dataset[index];
-    for (int64_t z : molecule.atomic_numbers) {
-      if (model->embeds(z)) continue;
-      std::string known;
-      for (int64_t e : model->options.elements()) known += (known.empty() ? "" : ", ") + std::string(data::element_symbol(e));
+    if (const int64_t z = first_unknown_element(model, molecule)) {
       throw data::DataError(molecule.source_file, molecule.source_line,
-                            "molecule " + molecule.id + " has element " + data::element_symbol(z) +
-                                ", which the model does not know (its elements: " + known + ")");
+                            "molecule " + molecule.id + " has " + describe_unknown_element(model, z));
     }
   }
 }

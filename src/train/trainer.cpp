@@ -110,7 +110,8 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
   auto dataset = data::Dataset::read(data_path, config.read_options());
   const auto sizes = config.string("split").empty() ? data::default_split_sizes(dataset.size())
                                                     : data::parse_split_sizes(config.string("split"), dataset.size());
-  auto split = data::random_split(dataset.size(), sizes, static_cast<uint64_t>(config.integer("seed")));
+  const int64_t split_seed = config.integer("split_seed") >= 0 ? config.integer("split_seed") : config.integer("seed");
+  auto split = data::random_split(dataset.size(), sizes, static_cast<uint64_t>(split_seed));
   const auto targets = config_targets(config);
 
   // The kernel normalization (B.7) divides by the typical neighbour count: measured on the
@@ -173,7 +174,8 @@ Trainer Trainer::start(TrainConfig config, const std::string& run_path, std::ost
   for (const auto& p : trainer.parameters_) parameters += p.numel();
   const auto& c = trainer.config_;
   log << trainer.dataset_.size() << " molecules: " << trainer.split_.train.size() << " train, "
-      << trainer.split_.val.size() << " val, " << trainer.split_.test.size() << " test (seed " << c.integer("seed")
+      << trainer.split_.val.size() << " val, " << trainer.split_.test.size() << " test (seed " << split_seed
+      << (split_seed != c.integer("seed") ? "; initialization and data order: seed " + std::to_string(c.integer("seed")) : "")
       << ")\n"
       << statistics_log.str() << "model: " << c.string("model") << ", " << c.string("representation") << ", "
       << (c.string("model") == "lnet" ? c.integer("layers") : c.integer("featurization_layers"))

@@ -135,6 +135,23 @@ TEST_F(ChemCli, PredictJsonGivesABadLineANullValue) {
   EXPECT_NEAR(number(table.at(2, "mu [D]")), predictions[2]["value"].get<double>(), 1e-6);
 }
 
+// --shard I/N splits the records of a SMILES file (a bad line counts) between N runs: each
+// record once, with the values and flags of the whole file's run.
+TEST_F(ChemCli, ShardsOfASmilesFileCoverEveryRecordOnce) {
+  TempDir dir;
+  const std::string path = dir.file("molecules.smi");
+  write_text(path, "smiles name\nCCO ethanol\nC1CC broken\nCO methanol\nCC(=O)O acetic\nC#N hcn\n");
+  const auto whole = nlohmann::json::parse(e3cpp("predict " + kLNet + " " + path + " --json").out)["predictions"];
+  ASSERT_EQ(whole.size(), 5u);
+  for (int64_t shard = 0; shard < 2; ++shard) {
+    const auto result = e3cpp("predict " + kLNet + " " + path + " --json --shard " + std::to_string(shard) + "/2");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    const auto part = nlohmann::json::parse(result.out)["predictions"];
+    ASSERT_EQ(part.size(), shard == 0 ? 3u : 2u) << result.out;
+    for (size_t i = 0; i < part.size(); ++i) EXPECT_EQ(part[i], whole[2 * i + shard]) << i;
+  }
+}
+
 // --conformers N averages each molecule over N conformers, with the spread beside the value;
 // --all-conformers prints each conformer's own row.
 TEST_F(ChemCli, PredictOverSeveralConformers) {

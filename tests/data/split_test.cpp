@@ -132,7 +132,13 @@ TEST(DataSplit, SplitFileErrorsNameTheId) {
   testing::write_text(path, R"({"seed": 1, "train": ["m0", "m9"], "val": [], "test": []})");
   testing::expect_error_at(testing::data_error([&] { read_split(path, dataset); }), path, 0,
                            "molecule id m9 (in \"train\") is not in the data set of 5 molecules");
+  // A dataset that holds part of the data split: the ids it has, the others skipped.
+  const Split part = read_split(path, dataset, AbsentIds::skip);
+  EXPECT_EQ(part.train, std::vector<size_t>{0});
+  EXPECT_TRUE(part.val.empty());
   testing::write_text(path, R"({"seed": 1, "train": ["m0"], "val": ["m1"], "test": ["m0"]})");
+  testing::expect_error_at(testing::data_error([&] { read_split(path, dataset, AbsentIds::skip); }), path, 0,
+                           "appears twice");
   testing::expect_error_at(testing::data_error([&] { read_split(path, dataset); }), path, 0,
                            "molecule id m0 appears twice (in \"train\" and \"test\")");
   testing::write_text(path, R"({"seed": 1, "train": ["m0"]})");

@@ -112,6 +112,37 @@ TEST_F(TrainCli, EvalOfAMultiTargetRunReportsEveryTarget) {
   EXPECT_NE(text.out.find("  U0: 48 molecules, MAE "), std::string::npos) << text.out;
 }
 
+// --mean-predictor: the MAE of predicting the training split's mean for every molecule;
+// --subset: the molecules of the split that DATA has, where DATA is part of the run's data.
+TEST_F(TrainCli, EvalGivesTheMeanPredictorAndASubsetOfTheSplit) {
+  const data::Dataset sample = data::Dataset::read(sample_file());
+  const auto split = nlohmann::json::parse(read_file(kLNet + "/split.json"));
+  const auto mu = [&](const nlohmann::json& id) { return sample[*sample.find(id.get<std::string>())].target(data::Target::mu); };
+  double sum = 0;
+  for (const auto& id : split["train"]) sum += mu(id);
+  const double mean = sum / static_cast<double>(split["train"].size());
+  double absolute = 0;
+  for (const auto& id : split["test"]) absolute += std::abs(mu(id) - mean);
+  const double expected = absolute / static_cast<double>(split["test"].size());
+  const auto result = e3cpp("eval " + kLNet + " --json --mean-predictor");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NEAR(nlohmann::json::parse(result.out)["mean_predictor_mae"].get<double>(), expected, 1e-9 * expected);
+  EXPECT_NE(e3cpp("eval " + kLNet + " --mean-predictor").out.find(" (mean predictor: MAE "), std::string::npos);
+
+  TempDir dir;
+  write_text(dir.file("part.extxyz"), sample_extxyz(1000));
+  int64_t present = 0;
+  for (const auto& id : split["test"]) present += *sample.find(id.get<std::string>()) < 1000;
+  ASSERT_GT(present, 0);
+  ASSERT_LT(present, 48);
+  const auto subset = e3cpp("eval " + kLNet + " --data " + dir.file("part.extxyz") + " --subset --json");
+  ASSERT_EQ(subset.exit_code, 0) << subset.err;
+  EXPECT_EQ(nlohmann::json::parse(subset.out)["molecules"], present);
+  const auto whole = e3cpp("eval " + kLNet + " --data " + dir.file("part.extxyz") + " --json");
+  EXPECT_EQ(whole.exit_code, 1);
+  EXPECT_NE(whole.err.find("is not in the data set"), std::string::npos) << whole.err;
+}
+
 // eval's MAE and RMSE are the mean absolute and root-mean-square differences between what
 // predict gives for the molecules and their targets, computed here from predict's output.
 TEST_F(TrainCli, EvalErrorsAreThoseOfPredictsValues) {
@@ -317,6 +348,186 @@ TEST_F(TrainCli, PredictFlagsMoleculesOutsideTheTrainingDomain) {
   EXPECT_NE(old.out.find("\tcoincident_atoms\n"), std::string::npos) << old.out;
   EXPECT_EQ(old.out.find("more_atoms"), std::string::npos) << old.out;
   EXPECT_NE(old.err.find("has no domain.json"), std::string::npos) << old.err;
+}
+
+// A molecule with an element the model does not embed (Cl) is flagged and not predicted; the
+// molecules around it are predicted as they would be alone.
+TEST_F(TrainCli, PredictFlagsUnknownElementsAndPredictsTheMoleculesAroundThem) {
+  TempDir dir;
+  const data::Dataset sample = data::Dataset::read(sample_file());
+  const auto molecule = [&](size_t index) {
+    const auto& m = sample[index];
+    return std::make_pair(m.atomic_numbers, torch::tensor(m.positions, torch::kDouble).reshape({-1, 3}));
+  };
+  const auto chloromethane = std::make_pair(
+      std::vector<int64_t>{6, 17, 1, 1, 1},
+      torch::tensor({{0.0, 0.0, 0.0}, {1.78, 0.0, 0.0}, {-0.36, 1.03, 0.0}, {-0.36, -0.51, 0.89}, {-0.36, -0.51, -0.89}},
+                    torch::kDouble));
+  write_text(dir.file("mixed.xyz"), xyz_text({molecule(3), chloromethane, molecule(5)}));
+  write_text(dir.file("alone.xyz"), xyz_text({molecule(3), molecule(5)}));
+
+  const auto text = e3cpp("predict " + kLNet + " " + dir.file("mixed.xyz"));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  ASSERT_EQ(count_lines(text.out), 4) << text.out;
+  EXPECT_NE(text.out.find("mixed.xyz#1\t-\tunknown_element\n"), std::string::npos) << text.out;
+  const std::string line = std::to_string(sample[3].num_atoms() + 3);
+  EXPECT_NE(text.err.find("warning: " + dir.file("mixed.xyz") + ":" + line +
+                          ": unknown_element: molecule mixed.xyz#1 is not predicted (element Cl, which the model does "
+                          "not know (its elements: H, C, N, O, F))"),
+            std::string::npos)
+      << text.err;
+  EXPECT_NE(text.err.find("1 records were not predicted (1 unknown_element)"), std::string::npos) << text.err;
+
+  const auto mixed = nlohmann::json::parse(e3cpp("predict " + kLNet + " " + dir.file("mixed.xyz") + " --json").out);
+  const auto alone = nlohmann::json::parse(e3cpp("predict " + kLNet + " " + dir.file("alone.xyz") + " --json").out);
+  ASSERT_EQ(mixed["predictions"].size(), 3u);
+  EXPECT_TRUE(mixed["predictions"][1]["value"].is_null());
+  EXPECT_EQ(mixed["predictions"][1]["flags"], nlohmann::json::array({"unknown_element"}));
+  EXPECT_EQ(mixed["predictions"][0]["value"], alone["predictions"][0]["value"]);
+  EXPECT_EQ(mixed["predictions"][2]["value"], alone["predictions"][1]["value"]);
+}
+
+// Content that cannot be read ends the output where it is: the molecules before it are
+// predicted, the JSON document is complete, and the error names the file and line.
+TEST_F(TrainCli, PredictJsonIsACompleteDocumentWhenTheInputBreaksOff) {
+  TempDir dir;
+  write_text(dir.file("broken.xyz"), sample_extxyz(3) + "2\nProperties=species:S:1:pos:R:3\nC 0 0 0\nQq 1.2 0 0\n");
+  const auto result = e3cpp("predict " + kLNet + " " + dir.file("broken.xyz") + " --json");
+  EXPECT_EQ(result.exit_code, 1);
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["predictions"].size(), 3u);
+  EXPECT_NE(result.err.find("error: " + dir.file("broken.xyz") + ":"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("unknown element"), std::string::npos) << result.err;
+}
+
+// --shard I/N over XYZ files: every molecule in exactly one shard (record r in shard r mod N,
+// counted per file), with the value of the unsharded run; merged in order they are that run.
+TEST_F(TrainCli, ShardsCoverEveryMoleculeOnceInOrder) {
+  TempDir dir;
+  write_text(dir.file("a.extxyz"), sample_extxyz(7));
+  write_text(dir.file("b.extxyz"), sample_extxyz(4));
+  const std::string files = " " + dir.file("a.extxyz") + " " + dir.file("b.extxyz");
+  const auto whole = nlohmann::json::parse(e3cpp("predict " + kLNet + files + " --json").out)["predictions"];
+  ASSERT_EQ(whole.size(), 11u);
+  std::vector<nlohmann::json> parts;
+  for (int64_t shard = 0; shard < 3; ++shard) {
+    const auto result = e3cpp("predict " + kLNet + files + " --json --shard " + std::to_string(shard) + "/3");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    parts.push_back(nlohmann::json::parse(result.out)["predictions"]);
+  }
+  // Merged: per file, record r from shard r mod 3.
+  nlohmann::json merged = nlohmann::json::array();
+  std::vector<size_t> next(3, 0);
+  for (size_t records : {7u, 4u}) {
+    for (size_t r = 0; r < records; ++r) merged.push_back(parts[r % 3].at(next[r % 3]++));
+  }
+  for (size_t shard = 0; shard < 3; ++shard) EXPECT_EQ(next[shard], parts[shard].size()) << shard;
+  EXPECT_EQ(merged, whole);
+
+  for (const std::string bad : {"3/3", "1", "-1/2", "a/b", "1/0"}) {
+    expect_one_line_error(e3cpp("predict " + kLNet + files + " --shard=" + bad), 2, "--shard must be I/N");
+  }
+}
+
+// --nproc 2: two processes, each a shard, merged into the output of one process to the printed
+// digits (the text; JSON's 17 digits to rounding, since one thread each sums some products in
+// another order than two), the summary of the flags counted once; a process that fails ends the
+// output where its records stop, still a complete JSON document.
+TEST_F(TrainCli, PredictWithTwoProcessesEqualsOneProcess) {
+  TempDir dir;
+  write_text(dir.file("a.extxyz"), sample_extxyz(9));
+  write_text(dir.file("odd.xyz"), "5\nchloromethane\nC 0 0 0\nCl 1.78 0 0\nH -0.36 1.03 0\nH -0.36 -0.51 0.89\n"
+                                  "H -0.36 -0.51 -0.89\n2\ntwo carbons at one place\nC 0 0 0\nC 0 0 0\n");
+  const std::string files = " " + dir.file("a.extxyz") + " " + dir.file("odd.xyz");
+  for (const std::string format : {"", " --json"}) {
+    const auto one = e3cpp("predict " + kLNet + files + format);
+    const auto two = e3cpp("predict " + kLNet + files + format + " --nproc 2");
+    ASSERT_EQ(two.exit_code, 0) << two.err;
+    if (format.empty()) {
+      EXPECT_EQ(two.out, one.out);
+    } else {
+      auto merged = nlohmann::json::parse(two.out), single = nlohmann::json::parse(one.out);
+      ASSERT_EQ(merged["predictions"].size(), single["predictions"].size());
+      for (size_t i = 0; i < single["predictions"].size(); ++i) {
+        auto &a = merged["predictions"][i], &b = single["predictions"][i];
+        if (b["value"].is_number()) {
+          EXPECT_NEAR(a["value"].get<double>(), b["value"].get<double>(), 1e-6 * std::abs(b["value"].get<double>()));
+          a["value"] = b["value"];
+        }
+        EXPECT_EQ(a, b) << i;
+      }
+    }
+    for (const std::string summary : {"1 of 10 molecules are outside the training domain (1 coincident_atoms",
+                                      "1 records were not predicted (1 unknown_element)"}) {
+      EXPECT_EQ(count_occurrences(two.err, summary), 1u) << two.err;
+    }
+  }
+  write_text(dir.file("broken.xyz"), sample_extxyz(3) + "2\nProperties=species:S:1:pos:R:3\nC 0 0 0\nQq 1.2 0 0\n");
+  const auto broken = e3cpp("predict " + kLNet + " " + dir.file("broken.xyz") + " --json --nproc 2");
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_EQ(nlohmann::json::parse(broken.out)["predictions"].size(), 3u);
+  EXPECT_NE(broken.err.find("the output ends before record 3 of " + dir.file("broken.xyz")), std::string::npos)
+      << broken.err;
+}
+
+// An ensemble of 2 members: one split, seeds 7 and 8; predict and eval give the members' mean
+// and (population) standard deviation; --flag-uncertain flags by that deviation, eval
+// --calibration measures it; --resume trains a member that is missing, exactly as before.
+TEST(Ensemble, TwoMembersGiveTheirMeanAndStandardDeviation) {
+  TempDir dir;
+  const std::string run = dir.file("ensemble");
+  const std::string common = " --threads 2 --config " + small_config_file("lnet") + " --targets mu --data " +
+                             sample_file() + " --epochs 1";
+  const auto trained = e3cpp("train" + common + " --ensemble 2 --out " + run);
+  ASSERT_EQ(trained.exit_code, 0) << trained.out << trained.err;
+  EXPECT_NE(trained.out.find("ensemble of 2 members in " + run), std::string::npos) << trained.out;
+  EXPECT_EQ(read_file(run + "/member-1/split.json"), read_file(run + "/member-2/split.json"));
+  const auto first = nlohmann::json::parse(read_file(run + "/member-1/config.json"));
+  const auto second = nlohmann::json::parse(read_file(run + "/member-2/config.json"));
+  EXPECT_EQ(first["seed"], 7);  // small-lnet.json's
+  EXPECT_EQ(second["seed"], 8);
+  EXPECT_EQ(second["split_seed"], 7);
+
+  write_text(dir.file("m.extxyz"), sample_extxyz(20));
+  const std::string molecules = " " + dir.file("m.extxyz") + " --json";
+  const auto ensemble = nlohmann::json::parse(e3cpp("predict " + run + molecules).out)["predictions"];
+  const auto one = nlohmann::json::parse(e3cpp("predict " + run + "/member-1" + molecules).out)["predictions"];
+  const auto two = nlohmann::json::parse(e3cpp("predict " + run + "/member-2" + molecules).out)["predictions"];
+  ASSERT_EQ(ensemble.size(), 20u);
+  for (size_t i = 0; i < ensemble.size(); ++i) {
+    const double a = one[i]["value"], b = two[i]["value"];
+    const double mean = (a + b) / 2;
+    EXPECT_EQ(ensemble[i]["value"].get<double>(), mean) << i;
+    EXPECT_EQ(ensemble[i]["std"].get<double>(), std::sqrt(((a - mean) * (a - mean) + (b - mean) * (b - mean)) / 2)) << i;
+  }
+  const auto text = e3cpp("predict " + run + " " + dir.file("m.extxyz"));
+  EXPECT_NE(text.out.find("\tmu_std [D]\t"), std::string::npos) << text.out;
+
+  const auto flagged = nlohmann::json::parse(e3cpp("predict " + run + molecules + " --flag-uncertain 0").out)["predictions"];
+  const auto calm = nlohmann::json::parse(e3cpp("predict " + run + molecules + " --flag-uncertain 1e9").out)["predictions"];
+  for (size_t i = 0; i < ensemble.size(); ++i) {
+    EXPECT_EQ(flagged[i]["flags"], nlohmann::json::array({"uncertain"})) << i;
+    EXPECT_EQ(calm[i]["flags"], nlohmann::json::array()) << i;
+  }
+  expect_one_line_error(e3cpp("predict " + run + "/member-1" + molecules + " --flag-uncertain 0.1"), 2,
+                        "--flag-uncertain needs an ensemble");
+  expect_one_line_error(e3cpp("predict " + run + molecules + " --flag-uncertain U0=1"), 2, "--flag-uncertain");
+
+  const auto evaluated = e3cpp("eval " + run + " --json --calibration");
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  const auto calibration = nlohmann::json::parse(evaluated.out)["calibration"];
+  EXPECT_EQ(calibration["molecules"], 48);
+  const double one_std = calibration["within_1_std"], two_std = calibration["within_2_std"];
+  EXPECT_LE(0.0, one_std);
+  EXPECT_LE(one_std, two_std);
+  EXPECT_LE(two_std, 1.0);
+  EXPECT_LE(std::abs(calibration["spearman"].get<double>()), 1.0);
+  expect_one_line_error(e3cpp("eval " + run + "/member-1 --calibration"), 2, "--calibration needs an ensemble");
+
+  std::filesystem::remove_all(run + "/member-2");
+  const auto resumed = e3cpp("train --resume " + run + " --threads 2");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(nlohmann::json::parse(e3cpp("predict " + run + "/member-2" + molecules).out)["predictions"], two);
 }
 
 // A shell command that starts `train_arguments` in the background, waits until the run in

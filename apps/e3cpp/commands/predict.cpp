@@ -4,10 +4,15 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <optional>
+#include <sstream>
+#include <string_view>
+#include <tuple>
+#include <utility>
 
 #include "args.h"
 #include "commands.h"
@@ -15,91 +20,31 @@
 #include "e3/data/dataset.h"
 #include "e3/data/molecule_formats.h"
 #include "e3/data/molecule_stream.h"
+#include "e3/data/numbers.h"
+#include "e3/data/targets.h"
+#include "e3/train/prediction.h"
 #include "e3/train/trained_run.h"
 #include "e3/train/training_domain.h"
+#include "e3/perf/machine.h"
+#include "prediction_reports.h"
 #include "prediction_table.h"
 #include "read_options.h"
+#include "sharded_prediction.h"
+#include "shipped_models.h"
 #include "threads_option.h"
 
 namespace e3::cli {
 namespace {
 
-constexpr int64_t kWarnings = 10;  // warnings written one by one before only a count
-
-// The molecules predict flags: a warning naming the file and line of the first few, and a count
-// of each flag at the end, on standard error, so that the values on standard output stay a table.
-class DomainReport {
- public:
-  explicit DomainReport(const std::optional<train::TrainingDomain>& domain) : domain_(domain) {}
-
-  std::vector<std::string> check(const data::Molecule& molecule) {
-    ++molecules_;
-    const auto flags = train::domain_flags(molecule, domain_);
-    std::vector<std::string> names;
-    if (flags.empty()) return names;
-    ++flagged_;
-    for (auto flag : flags) {
-      ++counts_[static_cast<size_t>(flag)];
-      names.push_back(train::domain_flag_name(flag));
-    }
-    if (flagged_ <= kWarnings) {
-      std::cerr << "warning: " << molecule.source_file << ':' << molecule.source_line << ": molecule " << molecule.id
-                << " is outside the training domain:";
-      for (size_t f = 0; f < flags.size(); ++f) {
-        std::cerr << (f ? ";" : "") << ' ' << names[f] << " ("
-                  << train::describe_domain_flag(flags[f], molecule, domain_) << ')';
-      }
-      std::cerr << '\n';
-    }
-    return names;
+// `molecule`'s id without the ":K" that tells its conformers apart.
+std::string structure_id(const data::Molecule& molecule) {
+  const std::string suffix = ":" + std::to_string(molecule.conformer);
+  const std::string& id = molecule.id;
+  if (molecule.conformer < 0 || id.size() <= suffix.size() || id.compare(id.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return id;
   }
-
-  void summarize(const std::string& run, std::ostream& out) const {
-    if (!domain_) {
-      out << "note: " << run << " has no domain.json (it was trained before e3cpp recorded its training domain): "
-          << "only coincident atoms and charged molecules are flagged\n";
-    }
-    if (flagged_ == 0) return;
-    if (flagged_ > kWarnings) out << "warning: ... and " << flagged_ - kWarnings << " more flagged molecules\n";
-    out << "warning: " << flagged_ << " of " << molecules_ << " molecules are outside the training domain (";
-    for (size_t f = 0; f < counts_.size(); ++f) {
-      out << (f ? ", " : "") << counts_[f] << ' ' << train::domain_flag_name(static_cast<train::DomainFlag>(f));
-    }
-    out << "): their predictions are extrapolations (the flags column says why)\n";
-  }
-
- private:
-  const std::optional<train::TrainingDomain>& domain_;
-  int64_t molecules_ = 0, flagged_ = 0;
-  std::array<int64_t, 4> counts_{};  // one per DomainFlag
-};
-
-// The records that gave no molecule: a warning naming the file and line of the first few, and a
-// count of each reason at the end.
-class SkipReport {
- public:
-  void add(const data::SkippedMolecule& record) {
-    if (++skipped_ <= kWarnings) {
-      std::cerr << "warning: " << record.source_file << ':' << record.source_line << ": " << record.reason
-                << ": molecule " << record.id << " is not predicted (" << record.detail << ")\n";
-    }
-    ++reasons_[record.reason];
-  }
-  void summarize(std::ostream& out) const {
-    if (skipped_ == 0) return;
-    out << "warning: " << skipped_ << " records gave no molecule (";
-    bool first = true;
-    for (const auto& [reason, count] : reasons_) {
-      out << (first ? "" : ", ") << count << ' ' << reason;
-      first = false;
-    }
-    out << "): their rows have '-' for values\n";
-  }
-
- private:
-  int64_t skipped_ = 0;
-  std::map<std::string, int64_t> reasons_;
-};
+  return id.substr(0, id.size() - suffix.size());
+}
 
 // The conformers of one structure, averaged into one row: their mean and standard deviation
 // per target, and every flag any of them has.
@@ -115,10 +60,7 @@ class ConformerAverage {
       row_ = row;
       file_ = molecule.source_file;
       line_ = molecule.source_line;
-      const std::string suffix = ":" + std::to_string(molecule.conformer);
-      if (row_.molecule.size() > suffix.size() && row_.molecule.compare(row_.molecule.size() - suffix.size(), suffix.size(), suffix) == 0) {
-        row_.molecule.resize(row_.molecule.size() - suffix.size());
-      }
+      row_.molecule = structure_id(molecule);
       sum_.assign(row.values->size(), 0.0);
       sum_squares_.assign(row.values->size(), 0.0);
       row_.flags.clear();
@@ -159,13 +101,23 @@ class ConformerAverage {
 // not grow with the input.
 constexpr size_t kWindow = 1024;
 
-// Up to kWindow next molecules of `stream`.
-std::vector<data::Molecule> read_window(data::MoleculeStream& stream) {
-  std::vector<data::Molecule> window;
-  while (window.size() < kWindow) {
-    auto molecule = stream.next();
-    if (!molecule) break;
-    window.push_back(std::move(*molecule));
+// Up to kWindow next molecules of a stream, and the error that stopped the reading early (bad
+// content), so that the molecules before it are still predicted and written.
+struct Window {
+  std::vector<data::Molecule> molecules;
+  std::exception_ptr error;
+};
+
+Window read_window(data::MoleculeStream& stream) {
+  Window window;
+  try {
+    while (window.molecules.size() < kWindow) {
+      auto molecule = stream.next();
+      if (!molecule) break;
+      window.molecules.push_back(std::move(*molecule));
+    }
+  } catch (const std::exception&) {
+    window.error = std::current_exception();
   }
   return window;
 }
@@ -173,25 +125,66 @@ std::vector<data::Molecule> read_window(data::MoleculeStream& stream) {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// Where the time of a prediction from SMILES or SDF went, on standard error.
-void report_structure_times(double predict_seconds, double total_seconds, std::ostream& out) {
-  const auto times = chem::embedding_times();
-  if (times.structures == 0) return;
-  out << std::fixed << std::setprecision(2) << "note: 3D structures for " << times.structures
-      << (times.structures == 1 ? " molecule (" : " molecules (") << times.conformers
-      << (times.conformers == 1 ? " conformer" : " conformers") << "; seconds summed over the embedding threads"
-      << "): RDKit parsing " << times.parse_seconds
-      << " s, ETKDG embedding " << times.embed_seconds << " s, force field " << times.optimize_seconds << " s";
-  if (times.xtb_seconds > 0) out << ", GFN2-xTB " << times.xtb_seconds << " s";
-  out << "; the network " << predict_seconds << " s; " << total_seconds << " s in all, reading the run included ("
-      << std::setprecision(1) << times.structures / total_seconds << " molecules/s)\n";
+// "I/N" of --shard as (I, N); a UsageError unless 0 <= I < N.
+std::pair<int64_t, int64_t> parse_shard(const std::string& text) {
+  const size_t slash = text.find('/');
+  size_t index_end = 0, count_end = 0;
+  long long index = -1, count = 0;
+  try {
+    if (slash != std::string::npos) {
+      index = std::stoll(text.substr(0, slash), &index_end);
+      count = std::stoll(text.substr(slash + 1), &count_end);
+    }
+  } catch (const std::exception&) {
+    index = -1;
+  }
+  if (slash == std::string::npos || index_end != slash || count_end != text.size() - slash - 1 || index < 0 ||
+      count < 1 || index >= count) {
+    throw UsageError("--shard must be I/N with 0 <= I < N (e.g. 0/4), not '" + text + "'");
+  }
+  return {index, count};
+}
+
+// --flag-uncertain: per target, the standard deviation of an ensemble's members above which a
+// prediction is flagged `uncertain` (none: never). "X" for a run of one target, or
+// "NAME=X,...". A UsageError naming the problem.
+std::vector<std::optional<double>> uncertainty_thresholds(const std::string& text,
+                                                          const std::vector<data::Target>& targets) {
+  std::vector<std::optional<double>> thresholds(targets.size());
+  const auto threshold = [&](std::string_view value) {
+    const auto number = data::parse_real(value);
+    if (!number || !std::isfinite(*number) || *number < 0) {
+      throw UsageError("--flag-uncertain: '" + std::string(value) + "' is not a standard deviation (a number >= 0)");
+    }
+    return *number;
+  };
+  if (text.find('=') == std::string::npos) {
+    if (targets.size() != 1) {
+      throw UsageError("--flag-uncertain X gives one threshold for a run of one target; name the targets, e.g. "
+                       "--flag-uncertain mu=0.1,U0=0.05 (in each target's unit)");
+    }
+    thresholds[0] = threshold(text);
+    return thresholds;
+  }
+  std::istringstream entries(text);
+  for (std::string entry; std::getline(entries, entry, ',');) {
+    const size_t equals = entry.find('=');
+    const auto target = equals == std::string::npos ? std::nullopt : data::find_target(entry.substr(0, equals));
+    const auto found = target ? std::find(targets.begin(), targets.end(), *target) : targets.end();
+    if (found == targets.end()) {
+      throw UsageError("--flag-uncertain: '" + entry + "' is not NAME=X with NAME a target of the run");
+    }
+    thresholds[static_cast<size_t>(found - targets.begin())] = threshold(std::string_view(entry).substr(equals + 1));
+  }
+  return thresholds;
 }
 
 }  // namespace
 
 int run_predict(const Arguments& args) {
   ArgParser parser("e3cpp predict",
-                   "Predicts the targets of a run (its best model) for every molecule of each FILE: original QM9\n"
+                   "Predicts the targets of a run (its best model), or of a model that comes with e3cpp (--model),\n"
+                   "for every molecule of each FILE: original QM9\n"
                    "files, extended XYZ (plain or .gz), plain XYZ without properties, directories or archives;\n"
                    "SMILES (.smi, .smiles), CSV with a SMILES column (.csv) and SDF/MOL (.sdf, .sd, .mol), plain\n"
                    "or .gz, whose molecules without 3D coordinates are embedded by RDKit (ETKDG, then MMFF94, or\n"
@@ -199,25 +192,41 @@ int run_predict(const Arguments& args) {
                    "Prints one column per target and a flags column: why a molecule is outside the training\n"
                    "domain (coincident_atoms: two atoms closer than 0.5 A; more_atoms: more atoms than any\n"
                    "training molecule; unseen_element: an element no training molecule has; charged: a total\n"
-                   "charge no training molecule has), or why a record gave no molecule (bad_smiles, bad_structure,\n"
-                   "embedding_failed: its values are '-'), '-' when inside. Flagged values are extrapolations; a\n"
-                   "summary goes to standard error. Files are read as they are predicted (1,024 molecules at a\n"
-                   "time), so memory does not grow with their size.\n"
+                   "charge no training molecule has), or why a record was not predicted (bad_smiles, bad_structure,\n"
+                   "embedding_failed; unknown_element: an element the model does not embed; its values are '-'),\n"
+                   "'-' when inside. Flagged values are extrapolations; a summary goes to standard error. Files are\n"
+                   "read as they are predicted (1,024 molecules at a time), so memory does not grow with their\n"
+                   "size. Bad content ends the output where it is (JSON: a complete document) and exits 1.\n"
                    "A target learnt with the dipole readout also gets its dipole vector's components in the\n"
                    "input file's frame (columns mu_x, mu_y, mu_z [D]; JSON: vectors {name: [x, y, z]}).\n"
                    "With --conformers K (K > 1) each structure's K conformers are averaged: a column <target>_std\n"
                    "(their standard deviation) per target and a conformers column, no vectors; --all-conformers\n"
-                   "prints each conformer (<molecule>:<k>) instead.");
-  parser.positional("RUN", "a run directory made by e3cpp train")
-      .positional("FILE", "molecules to predict", /*required=*/true, /*variadic=*/true)
+                   "prints each conformer (<molecule>:<k>) instead.\n"
+                   "An ensemble (e3cpp train --ensemble K) predicts its members' mean, with their standard\n"
+                   "deviation per target (<target>_std; JSON std); --flag-uncertain X flags where it exceeds X.");
+  parser.positional("RUN", "a run directory made by e3cpp train (with --model: the first FILE)")
+      .positional("FILE", "molecules to predict", /*required=*/false, /*variadic=*/true)
+      .option("model", "NAME", "predict with a model that comes with e3cpp (e3cpp models lists them), not a RUN")
       .option("checkpoint", "WHICH", "best (the best validation) or last (the last state saved)", std::string("best"))
+      .option("shard", "I/N",
+              "predict one shard of the input: the records r (from 0, per FILE; records that give no molecule\n"
+              "count) with r mod N = I. N runs with I = 0..N-1 predict every record once; SMILES and SDF\n"
+              "records of other shards are not even embedded")
+      .option("nproc", "P",
+              "predict with P processes on this machine, each a shard (--shard I/P) with its share of the\n"
+              "threads (or --threads each), merged into one output in input order")
+      .option("flag-uncertain", "X",
+              "an ensemble's prediction whose members' standard deviation exceeds X (in the target's unit;\n"
+              "several targets: NAME=X,...) gets the flag uncertain")
+      .hidden_flag(kShardLinesFlag)
       .flag("all-conformers", "one row per conformer instead of their average (with --conformers K)")
       .flag("json",
             "print one JSON object: one target: target, unit, predictions [{file, molecule, value, flags}];\n"
             "several: targets [names], units {name: unit}, predictions [{file, molecule, values {name: value},\n"
             "flags}]; flags is an array of the words above; a dipole readout's vector: vectors {name: [x, y, z]};\n"
-            "SMILES/SDF input: geometry; averaged conformers: std (like value or values) and conformers;\n"
-            "a record that gave no molecule: null values");
+            "SMILES/SDF input: geometry; averaged conformers: std (like value or values) and conformers; an\n"
+            "ensemble: std;\n"
+            "a record that was not predicted: null values");
   add_threads_option(parser);
   add_read_options(parser);
   const auto parsed = parser.parse(args);
@@ -228,81 +237,167 @@ int run_predict(const Arguments& args) {
     throw UsageError(error.what());
   }
   apply_threads_option(parsed);
-  const auto options = read_options(parsed);
+  auto options = read_options(parsed);
+  if (parsed.given("shard")) std::tie(options.shard_index, options.shard_count) = parse_shard(parsed.value("shard"));
+  std::vector<std::string> files = parsed.positional("FILE");
+  std::string run_path = parsed.positional("RUN")[0];
+  if (parsed.given("model")) {
+    files.insert(files.begin(), run_path);
+    run_path = shipped_model_path(parsed.value("model"));
+  } else if (files.empty()) {
+    throw UsageError("no FILE to predict (e3cpp predict RUN FILE..., or e3cpp predict --model NAME FILE...)");
+  }
   const auto start = Clock::now();
-  auto run = train::TrainedRun::open(parsed.positional("RUN")[0], checkpoint);
-  const auto& files = parsed.positional("FILE");
+  auto run = train::TrainedRun::open(run_path, checkpoint);
 
   PredictionColumns columns;
   columns.targets = run.targets();
   for (size_t t = 0; t < columns.targets.size(); ++t) columns.dipole.push_back(run.has_dipole(t));
   for (const auto& file : files) columns.geometry = columns.geometry || data::find_molecule_format(file) != nullptr;
   columns.conformer_spread = options.conformers > 1 && !parsed.flag("all-conformers");
-  PredictionTable table(columns, parsed.flag("json"), std::cout);
+  columns.ensemble_spread = run.members() > 1;
+  if (columns.conformer_spread && columns.ensemble_spread) {
+    throw UsageError("an ensemble's rows have its members' standard deviation: with --conformers K, give "
+                     "--all-conformers (a row per conformer)");
+  }
+  std::vector<std::optional<double>> uncertain(columns.targets.size());
+  if (parsed.given("flag-uncertain")) {
+    if (!columns.ensemble_spread) {
+      throw UsageError("--flag-uncertain needs an ensemble (e3cpp train --ensemble K): " + run_path + " is one model");
+    }
+    uncertain = uncertainty_thresholds(parsed.value("flag-uncertain"), columns.targets);
+  }
+  const bool json = parsed.flag("json");
+  if (parsed.given("nproc")) {
+    if (parsed.given("shard")) throw UsageError("--nproc predicts every shard itself; --shard is for one process");
+    const long long nproc = parsed.integer("nproc");
+    if (nproc < 1) throw UsageError("--nproc must be at least 1");
+    const int threads = parsed.given("threads") ? static_cast<int>(parsed.integer("threads"))
+                                                : std::max(1, perf::available_cpus() / static_cast<int>(nproc));
+    PredictionTable table(columns, json ? TableFormat::json : TableFormat::text, std::cout);
+    const auto result = predict_in_processes({args, static_cast<int>(nproc), threads, files}, table);
+    summarize_prediction(result.counts, run.domain(), run_path, seconds_since(start), std::cerr);
+    if (!result.failure.empty()) throw std::runtime_error(result.failure);
+    return 0;
+  }
+  const bool shard_lines = parsed.flag(kShardLinesFlag);
+  PredictionTable table(columns,
+                        shard_lines ? (json ? TableFormat::json_shards : TableFormat::text_shards)
+                                    : (json ? TableFormat::json : TableFormat::text),
+                        std::cout);
 
-  DomainReport domain_report(run.domain());
-  SkipReport skip_report;
+  PredictionCounts counts;
+  DomainReport domain_report(run.domain(), counts);
   ConformerAverage average;
-  double predict_seconds = 0;
   const auto flush_average = [&] {
     if (!average.empty()) table.write(average.take());
   };
-  const auto write_skipped = [&](const data::SkippedMolecule& record, const std::string& file) {
+  const auto write_skipped = [&](const data::SkippedMolecule& record, const std::string& file, int64_t file_index) {
     flush_average();
-    skip_report.add(record);
+    report_skipped(record, counts);
     PredictionRow row;
     row.file = file;
     row.molecule = record.id;
     row.flags = {record.reason};
+    row.file_index = file_index;
+    row.record = record.record;
     table.write(row);
   };
-  for (const auto& file : files) {
+  // A molecule with an element the model does not know gets a row without values, like a record
+  // that gave no molecule (one row per structure when its conformers are averaged).
+  const auto write_unknown_element = [&](const data::Molecule& molecule, int64_t element, const std::string& file,
+                                         int64_t file_index) {
+    if (columns.conformer_spread && molecule.conformer > 0) return;
+    write_skipped(data::SkippedMolecule{molecule.source_file, molecule.source_line,
+                                        columns.conformer_spread ? structure_id(molecule) : molecule.id, "unknown_element",
+                                        train::describe_unknown_element(run.model(), element), 0, molecule.record},
+                  file, file_index);
+  };
+  const auto predict_file = [&](const std::string& file, int64_t file_index) {
     data::MoleculeStream stream(file, options);
-    int64_t given = 0;  // molecules of the file predicted so far
+    int64_t given = 0;  // molecules of the file read so far
     while (true) {
       auto window = read_window(stream);
-      const bool end = window.empty();  // the stream gave its last molecule
+      const bool end = window.molecules.empty() && !window.error;  // the stream gave its last molecule
       const auto skipped = stream.take_skipped();
       size_t next_skipped = 0;
-      if (!end) {
-        const data::Dataset dataset(std::move(window));
-        const auto predict_start = Clock::now();
-        const auto predictions = run.predict_with_dipoles(dataset, dataset.all_indices());
-        predict_seconds += seconds_since(predict_start);
-        for (size_t i = 0; i < dataset.size(); ++i) {
-          while (next_skipped < skipped.size() && skipped[next_skipped].before <= given + static_cast<int64_t>(i)) {
-            write_skipped(skipped[next_skipped++], file);
-          }
-          const data::Molecule& molecule = dataset[i];
-          PredictionRow row;
-          row.file = file;
-          row.molecule = molecule.id;
-          row.values.emplace();
-          for (size_t t = 0; t < columns.targets.size(); ++t) {
-            row.values->push_back(predictions.values[t][i]);
-            if (columns.dipole[t]) row.vectors.push_back(predictions.dipoles[t][i]);
-          }
-          row.geometry = molecule.geometry.empty() ? "file" : molecule.geometry;
-          row.flags = domain_report.check(molecule);
-          if (columns.conformer_spread && molecule.conformer >= 0) {
-            if (!average.same_structure(molecule)) flush_average();
-            average.add(row, molecule);
-          } else {
-            flush_average();
-            table.write(row);
+      const data::Dataset dataset(std::move(window.molecules));
+      std::vector<int64_t> unknown(dataset.size());  // per molecule: an element the model does not know, or 0
+      std::vector<size_t> known;
+      for (size_t i = 0; i < dataset.size(); ++i) {
+        unknown[i] = train::first_unknown_element(run.model(), dataset[i]);
+        if (!unknown[i]) known.push_back(i);
+      }
+      const auto predict_start = Clock::now();
+      const auto predictions = run.predict_with_dipoles(dataset, known);
+      counts.predict_seconds += seconds_since(predict_start);
+      size_t next_known = 0;
+      for (size_t i = 0; i < dataset.size(); ++i) {
+        while (next_skipped < skipped.size() && skipped[next_skipped].before <= given + static_cast<int64_t>(i)) {
+          write_skipped(skipped[next_skipped++], file, file_index);
+        }
+        const data::Molecule& molecule = dataset[i];
+        if (unknown[i]) {
+          write_unknown_element(molecule, unknown[i], file, file_index);
+          continue;
+        }
+        const size_t k = next_known++;
+        PredictionRow row;
+        row.file = file;
+        row.molecule = molecule.id;
+        row.values.emplace();
+        bool beyond = false;  // a standard deviation above its --flag-uncertain threshold
+        for (size_t t = 0; t < columns.targets.size(); ++t) {
+          row.values->push_back(predictions.values[t][k]);
+          if (columns.dipole[t]) row.vectors.push_back(predictions.dipoles[t][k]);
+          if (columns.ensemble_spread) {
+            row.spread.push_back(predictions.spread[t][k]);
+            beyond = beyond || (uncertain[t] && predictions.spread[t][k] > *uncertain[t]);
           }
         }
-        given += static_cast<int64_t>(dataset.size());
+        row.geometry = molecule.geometry.empty() ? "file" : molecule.geometry;
+        row.flags = domain_report.check(molecule);
+        if (beyond) {
+          row.flags.push_back("uncertain");
+          ++counts.uncertain;
+        }
+        row.file_index = file_index;
+        row.record = molecule.record;
+        if (columns.conformer_spread && molecule.conformer >= 0) {
+          if (!average.same_structure(molecule)) flush_average();
+          average.add(row, molecule);
+        } else {
+          flush_average();
+          table.write(row);
+        }
       }
-      while (next_skipped < skipped.size()) write_skipped(skipped[next_skipped++], file);
+      given += static_cast<int64_t>(dataset.size());
+      while (next_skipped < skipped.size()) write_skipped(skipped[next_skipped++], file, file_index);
+      if (window.error) std::rethrow_exception(window.error);
       if (end) break;
     }
     flush_average();
+  };
+  // The end of the output: the table closed, and the counts summarized (on standard error) or,
+  // for the process that merges shards, written as the last shard line.
+  const auto finish = [&] {
+    flush_average();
+    table.finish();
+    counts.times = chem::embedding_times();
+    if (shard_lines) {
+      write_shard_counts(counts, std::cout);
+    } else {
+      summarize_prediction(counts, run.domain(), run_path, seconds_since(start), std::cerr);
+    }
+  };
+  try {
+    for (size_t f = 0; f < files.size(); ++f) predict_file(files[f], static_cast<int64_t>(f));
+  } catch (const std::exception&) {
+    // What was predicted stays a complete table (a JSON document that parses); the error follows.
+    finish();
+    throw;
   }
-  table.finish();
-  domain_report.summarize(parsed.positional("RUN")[0], std::cerr);
-  skip_report.summarize(std::cerr);
-  report_structure_times(predict_seconds, seconds_since(start), std::cerr);
+  finish();
   return 0;
 }
 

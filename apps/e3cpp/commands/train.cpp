@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -17,6 +18,7 @@
 #include "e3/dist/process_group_data_parallel.h"
 #include "e3/dist/world_options.h"
 #include "e3/train/config.h"
+#include "e3/train/ensemble.h"
 #include "e3/train/trainer.h"
 #include "threads_option.h"
 
@@ -42,6 +44,10 @@ ArgParser make_parser() {
       .option("out", "RUN", "directory of the new run")
       .option("resume", "RUN", "continue the run in RUN (only --epochs, --max-minutes, --checkpoint-minutes, --data)")
       .option("target", "NAME", "another name of --targets")
+      .option("ensemble", "K",
+              "train an ensemble of K members in RUN (member-1 ... member-K), one after another, differing only\n"
+              "in the seed of the initialization and data order (seed, seed+1, ...; the split of seed): eval\n"
+              "and predict give their mean and standard deviation")
       .option("nproc", "N", "train with N processes on this machine (one thread each unless --threads)")
       .option("world-size", "N", "the number of processes of a run started by hand or by a scheduler")
       .option("rank", "R", "this process' rank in such a run (rank 0 writes the run)")
@@ -110,39 +116,14 @@ std::shared_ptr<train::DataParallel> data_parallel(const ParsedArgs& parsed) {
   return dist::make_data_parallel(world);
 }
 
-}  // namespace
-
-int run_train(const Arguments& args) {
-  const ArgParser parser = make_parser();
-  const auto parsed = parser.parse(args);
-  if (parsed.given("nproc")) return launch_ranks(args, parsed);
-  apply_threads_option(parsed);
-  const auto flags = config_flags(parsed);
-  const auto parallel = data_parallel(parsed);
-  // Rank 0 alone speaks for the run.
-  std::ostream silent(nullptr);
-  std::ostream& out = parallel->is_main() ? std::cout : silent;
-
-  std::optional<train::Trainer> trainer;
-  if (parsed.given("resume")) {
-    if (parsed.given("out") || parsed.given("config")) {
-      throw UsageError("--resume continues a run with its own configuration; --out and --config do not apply");
-    }
-    trainer.emplace(train::Trainer::resume(parsed.value("resume"), flags, out, parallel));
-  } else {
-    if (!parsed.given("out")) throw UsageError("give --out RUN for a new run (or --resume RUN to continue one)");
-    trainer.emplace(train::Trainer::start(config_from_options(parsed), parsed.value("out"), out, parallel));
-  }
-
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
-  train::Progress progress(out, parallel->is_main() && train::Progress::stdout_is_terminal());
-  const auto outcome = trainer->run(progress, &stop_requested);
-  const auto& state = trainer->state();
-  const std::string& run = trainer->directory().path();
+// How a training command ended, on `out`; the exit status. `run` is what `--resume` continues
+// (an ensemble's directory for its members).
+int report_outcome(const train::Trainer& trainer, train::Trainer::Outcome outcome, const std::string& run,
+                   std::ostream& out) {
+  const auto& state = trainer.state();
   // The best validation in words: the MAE of a single target, the score of several.
   std::ostringstream best;
-  const auto& targets = trainer->targets();
+  const auto& targets = trainer.targets();
   const auto& history = state.history;
   const auto best_record = std::find_if(history.begin(), history.end(),
                                         [&](const auto& record) { return record.step == state.best_step; });
@@ -160,18 +141,101 @@ int run_train(const Arguments& args) {
     case Outcome::finished:
     case Outcome::early_stopped:
       out << (outcome == Outcome::finished ? "finished " : "stopped early after ") << state.epoch << " epochs; "
-                << best.str() << "; run in " << run << std::endl;
+          << best.str() << "; run in " << trainer.directory().path() << std::endl;
       return 0;
     case Outcome::time_limit:
     case Outcome::interrupted:
     case Outcome::step_limit:
     case Outcome::stopped_by_observer:
-      out << (outcome == Outcome::interrupted ? "interrupted" : "time limit reached") << " at epoch "
-                << state.epoch + 1 << ", batch " << state.batch << "; " << best.str()
-                << "; saved. Continue with: e3cpp train --resume " << run << std::endl;
+      out << (outcome == Outcome::interrupted ? "interrupted" : "time limit reached") << " at epoch " << state.epoch + 1
+          << ", batch " << state.batch << "; " << best.str() << "; saved. Continue with: e3cpp train --resume " << run
+          << std::endl;
       return outcome == Outcome::interrupted ? 130 : 0;
   }
   return 0;
+}
+
+// Whether a training that ended so goes on to the next member of an ensemble.
+bool completed(train::Trainer::Outcome outcome) {
+  return outcome == train::Trainer::Outcome::finished || outcome == train::Trainer::Outcome::early_stopped;
+}
+
+// `e3cpp train --ensemble K --out RUN ...` or `--resume RUN` of an ensemble: its members one
+// after another (a member already finished returns at once; one not yet started starts from the
+// first member's configuration).
+int train_ensemble(const ParsedArgs& parsed, const std::vector<std::pair<std::string, std::string>>& flags,
+                   std::ostream& out) {
+  const bool resume = parsed.given("resume");
+  const std::string run = resume ? parsed.value("resume") : parsed.value("out");
+  std::optional<train::TrainConfig> first;
+  if (!resume) {
+    const long long members = parsed.integer("ensemble");
+    if (members < 1) throw UsageError("--ensemble must be at least 1");
+    first = config_from_options(parsed);
+    first->validate();
+    train::create_ensemble(run, members);
+  }
+  const int64_t members = train::ensemble_members(run);
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  for (int64_t k = 1; k <= members; ++k) {
+    const std::string member = train::ensemble_member_path(run, k);
+    out << "member " << k << " of " << members << ": " << member << std::endl;
+    std::optional<train::Trainer> trainer;
+    if (std::filesystem::exists(member + "/config.json")) {
+      trainer.emplace(train::Trainer::resume(member, flags, out));
+    } else {
+      if (!first) first = train::TrainConfig::from_file(train::ensemble_member_path(run, 1) + "/config.json");
+      trainer.emplace(train::Trainer::start(train::ensemble_member_config(*first, k), member, out));
+    }
+    train::Progress progress(out, train::Progress::stdout_is_terminal());
+    const auto outcome = trainer->run(progress, &stop_requested);
+    const int status = report_outcome(*trainer, outcome, run, out);
+    if (!completed(outcome)) return status;
+  }
+  out << "ensemble of " << members << " members in " << run << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int run_train(const Arguments& args) {
+  const ArgParser parser = make_parser();
+  const auto parsed = parser.parse(args);
+  if (parsed.given("nproc")) return launch_ranks(args, parsed);
+  apply_threads_option(parsed);
+  const auto flags = config_flags(parsed);
+  const auto parallel = data_parallel(parsed);
+  // Rank 0 alone speaks for the run.
+  std::ostream silent(nullptr);
+  std::ostream& out = parallel->is_main() ? std::cout : silent;
+
+  if (parsed.given("ensemble") || (parsed.given("resume") && train::is_ensemble(parsed.value("resume")))) {
+    if (parallel->world_size() > 1) {
+      throw UsageError("an ensemble trains its members one after another in one process, not with several processes");
+    }
+    if (parsed.given("resume") && (parsed.given("out") || parsed.given("config") || parsed.given("ensemble"))) {
+      throw UsageError("--resume continues an ensemble with its own configuration; --out, --config and --ensemble do not apply");
+    }
+    if (!parsed.given("resume") && !parsed.given("out")) throw UsageError("give --out RUN for a new ensemble");
+    return train_ensemble(parsed, flags, out);
+  }
+  std::optional<train::Trainer> trainer;
+  if (parsed.given("resume")) {
+    if (parsed.given("out") || parsed.given("config")) {
+      throw UsageError("--resume continues a run with its own configuration; --out and --config do not apply");
+    }
+    trainer.emplace(train::Trainer::resume(parsed.value("resume"), flags, out, parallel));
+  } else {
+    if (!parsed.given("out")) throw UsageError("give --out RUN for a new run (or --resume RUN to continue one)");
+    trainer.emplace(train::Trainer::start(config_from_options(parsed), parsed.value("out"), out, parallel));
+  }
+
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  train::Progress progress(out, parallel->is_main() && train::Progress::stdout_is_terminal());
+  const auto outcome = trainer->run(progress, &stop_requested);
+  return report_outcome(*trainer, outcome, trainer->directory().path(), out);
 }
 
 }  // namespace e3::cli

@@ -31,6 +31,9 @@ struct Molecule {
   int64_t source_line = 0;
   /// Index of the frame within source_file, from 0.
   int64_t frame = 0;
+  /// Index of the record that gave the molecule within the file, directory or archive being
+  /// read (from 0; the conformers of a structure share it): what ReadOptions' shards divide.
+  int64_t record = 0;
   /// The structure's SMILES when the file gives one (extended XYZ's smiles=, a SMILES line or
   /// CSV column, an SDF read by RDKit); empty otherwise.
   std::string smiles;

@@ -30,6 +30,8 @@ struct SkippedMolecule {
   std::string detail;
   /// How many molecules the reading gave before this record (to keep outputs in file order).
   int64_t before = 0;
+  /// The record's index in its file (Molecule::record).
+  int64_t record = 0;
 };
 
 /// The molecules of one file of a registered format, one at a time.

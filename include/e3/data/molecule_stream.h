@@ -30,8 +30,9 @@ class MoleculeStream {
   MoleculeStream(const MoleculeStream&) = delete;
   MoleculeStream& operator=(const MoleculeStream&) = delete;
 
-  /// The next molecule; none after the last. DataError ("FILE:LINE: problem") for bad content
-  /// when the reading reaches it, as read_molecules() would have given it.
+  /// The next molecule (of the shard of `options`); none after the last. DataError
+  /// ("FILE:LINE: problem") for bad content when the reading reaches it, as read_molecules()
+  /// would have given it.
   std::optional<Molecule> next();
 
   /// The records skipped since the last call (SkippedMolecule::before counts the molecules
@@ -53,6 +54,8 @@ class MoleculeStream {
   std::unique_ptr<MoleculeReader> reader_;  // the file of a registered format
   std::vector<SkippedMolecule> skipped_;
   int64_t given_ = 0;  // molecules next() gave
+  ReadOptions options_;  // the shard read from XYZ and QM9 sources (a registered format's reader keeps its own)
+  int64_t records_ = 0;  // XYZ frames and QM9 files read, every shard's
 };
 
 }  // namespace e3::data

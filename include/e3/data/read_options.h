@@ -30,11 +30,20 @@ struct ReadOptions {
   std::string optimize = "force_field";
   /// Threads that embed SMILES in parallel (a structure does not depend on their number).
   int64_t threads = 1;
+  /// One shard of the input, for screening it in parallel: only the records r (counted from 0
+  /// over each file, directory or archive read, records that give no molecule included) with
+  /// r mod shard_count == shard_index are read — a SMILES or SDF record of another shard is not
+  /// even embedded. Every format; the default reads everything.
+  int64_t shard_index = 0;
+  int64_t shard_count = 1;
 
   /// The column or SDF property that gives `target`.
   std::string column_of(Target target) const;
+  /// Whether record `record` (from 0) of a file is in the shard read.
+  bool in_shard(int64_t record) const { return record % shard_count == shard_index; }
   /// std::invalid_argument naming the problem when conformers < 1, the seed is outside
-  /// [0, 2^31 - 1] (RDKit takes an int) or optimize is neither "force_field" nor "xtb".
+  /// [0, 2^31 - 1] (RDKit takes an int), optimize is neither "force_field" nor "xtb", or the
+  /// shard is not 0 <= shard_index < shard_count.
   void validate() const;
 };
 

@@ -53,9 +53,15 @@ Split random_split(size_t num_molecules, const SplitSizes& sizes, uint64_t seed)
 /// Writes the split as JSON with the molecule ids of `dataset`, atomically (write_file_atomically).
 void write_split(const std::string& path, const Split& split, const Dataset& dataset);
 
+/// What read_split() does with an id the dataset does not have.
+enum class AbsentIds {
+  error,  ///< a DataError: the dataset is not the one split
+  skip,   ///< left out: the dataset holds part of the data split (the embedded sample of QM9)
+};
+
 /// Reads a split file back into indices of `dataset` (each part in ascending order).
-/// DataError naming the file and the id when an id is not in the dataset or appears twice,
-/// and for a malformed file.
-Split read_split(const std::string& path, const Dataset& dataset);
+/// DataError naming the file and the id when an id appears twice, or is not in the dataset
+/// (unless `absent` skips it), and for a malformed file.
+Split read_split(const std::string& path, const Dataset& dataset, AbsentIds absent = AbsentIds::error);
 
 }  // namespace e3::data

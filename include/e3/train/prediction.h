@@ -2,6 +2,8 @@
 // Predictions of a molecule network for molecules of a dataset, and their errors.
 
 #include <array>
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "e3/data/dataset.h"
@@ -11,8 +13,15 @@
 
 namespace e3::train {
 
+/// The first atomic number of `molecule` that `model` does not embed (MoleculeNetImpl::embeds);
+/// 0 when it embeds them all.
+int64_t first_unknown_element(const models::MoleculeNet& model, const data::Molecule& molecule);
+
+/// For a user: "element Cl, which the model does not know (its elements: H, C, N, O, F)".
+std::string describe_unknown_element(const models::MoleculeNet& model, int64_t atomic_number);
+
 /// A DataError naming the file and line of the first molecule of `indices` with an element
-/// the model does not embed (MoleculeNetImpl::embeds).
+/// the model does not embed.
 void require_known_elements(const models::MoleculeNet& model, const data::Dataset& dataset,
                             const std::vector<size_t>& indices);
 
@@ -23,6 +32,9 @@ struct Predictions {
   /// dipoles[h][i]: the dipole vector (x, y, z, Debye, in the input file's frame) whose norm is
   /// values[h][i], for a head with the dipole readout; empty for the other heads.
   std::vector<std::vector<std::array<double, 3>>> dipoles;
+  /// spread[h][i]: the standard deviation of an ensemble's members (train/trained_run.h) about
+  /// values[h][i], their mean; empty for one model.
+  std::vector<std::vector<double>> spread;
 };
 
 /// The model's predictions (thesis units) for the molecules `indices` of `dataset`, in that
