@@ -46,8 +46,8 @@ e3_slow_test(HpsearchCli.AStudyGrowsAndKeepsItsDefinition 7 search)
 e3_slow_test(HpsearchCli.BadInputIsAOneLineError 6 search)
 e3_slow_test(HpsearchCli.CtrlCSavesTheTrialsAndTheSameCommandResumes 6 search)
 
-# Alone (RUN_SERIAL): this test trains for half a minute on two threads, and twice a test that
-# trained beside it (two more threads on two cores) stalled past its timeout in CI, while it
-# takes 2-8 s alone or beside lighter tests: OpenMP's and OpenBLAS's waiting threads spin
-# against each other when two trainings share two cores.
+# Alone (RUN_SERIAL): the longest in-process training. Before the tests waited passively
+# (E3_TEST_ENVIRONMENT, tests/CMakeLists.txt) it took 23-40 s, and twice a small training test
+# beside it stalled past its timeout; with passive waiting it takes about 5 s, and alone it
+# cannot slow another.
 set_tests_properties(Trainer.MultiTargetTrainingLowersTheErrorOfEveryTarget PROPERTIES RUN_SERIAL TRUE)
