@@ -58,7 +58,7 @@ int run_models(const Arguments& args) {
   const auto names = shipped_model_names();
   nlohmann::json list = nlohmann::json::array();
   for (const auto& name : names) {
-    const std::filesystem::path path = shipped_model_path(name);
+    const auto path = std::filesystem::path(shipped_models_directory()) / name;  // a name the listing gave
     const auto config = read_json(path / "config.json");
     list.push_back({{"name", name},
                     {"path", path.string()},
