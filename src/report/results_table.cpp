@@ -78,6 +78,13 @@ std::string legend(const ResultsTable& table) {
     for (size_t t = 0; t < run.targets.size(); ++t) {
       out << (t ? ", " : " ") << data::target_name(run.targets[t]) << ' ' << run.readouts[t];
     }
+    if (!run.mean_std.empty()) {
+      out << "; an ensemble of " << run.members << " members, the mean of their standard deviations:";
+      for (size_t t = 0; t < run.targets.size(); ++t) {
+        out << (t ? ", " : " ") << data::target_name(run.targets[t]) << ' '
+            << (std::isfinite(run.mean_std[t]) ? format(run.mean_std[t]) : std::string("-"));
+      }
+    }
     out << ".";
   }
   if (!table.references.empty()) {
@@ -102,7 +109,20 @@ RunResult evaluate_run(const std::string& path, const std::string& split) {
   if (indices.empty()) throw std::runtime_error(path + ": its " + split + " split has no molecules");
   result.molecules = static_cast<int64_t>(indices.size());
   result.targets = run.targets();
-  result.errors = run.evaluate(dataset, indices);
+  const auto predicted = run.predict_with_dipoles(dataset, indices);
+  result.errors = train::target_errors(predicted.values, dataset, indices, result.targets);
+  result.members = static_cast<int64_t>(run.members());
+  if (!predicted.spread.empty()) {
+    for (size_t t = 0; t < result.targets.size(); ++t) {
+      double sum = 0;
+      int64_t count = 0;
+      for (size_t i = 0; i < indices.size(); ++i) {
+        if (dataset[indices[i]].has(result.targets[t])) sum += predicted.spread[t][i], ++count;
+      }
+      result.mean_std.push_back(count ? sum / static_cast<double>(count) * data::thesis_to_report_factor(result.targets[t])
+                                      : std::nan(""));
+    }
+  }
   for (int64_t h = 0; h < run.model()->num_heads(); ++h) {
     result.readouts.push_back(nn::to_string(run.model()->head(h)->readout->options.readout()));
   }
@@ -182,7 +202,16 @@ nlohmann::json to_json(const ResultsTable& table) {
                             {"split", run.split},
                             {"molecules", run.molecules},
                             {"mae", mae},
-                            {"readouts", readouts}});
+                            {"readouts", readouts},
+                            {"members", run.members}});
+    if (!run.mean_std.empty()) {
+      nlohmann::json spread = nlohmann::json::object();
+      for (size_t t = 0; t < run.targets.size(); ++t) {
+        const double value = run.mean_std[t];
+        spread[data::target_name(run.targets[t])] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+      }
+      json["runs"].back()["mean_std"] = spread;
+    }
   }
   json["thesis"] = nlohmann::json::object();
   for (const auto& model : table.references) {

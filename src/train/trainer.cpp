@@ -195,11 +195,8 @@ const std::vector<std::string>& Trainer::resumable_keys() {
   return keys;
 }
 
-Trainer Trainer::resume(const std::string& run_path,
-                        const std::vector<std::pair<std::string, std::string>>& overrides, std::ostream& log,
-                        std::shared_ptr<DataParallel> parallel) {
-  auto directory = RunDirectory::open(run_path);
-  auto config = TrainConfig::from_file(directory.config());
+void Trainer::apply_resume_overrides(TrainConfig& config,
+                                     const std::vector<std::pair<std::string, std::string>>& overrides) {
   const auto& allowed = resumable_keys();
   for (const auto& [key, value] : overrides) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
@@ -208,6 +205,14 @@ Trainer Trainer::resume(const std::string& run_path,
     }
     config.set_from_text(key, value, "--" + key);
   }
+}
+
+Trainer Trainer::resume(const std::string& run_path,
+                        const std::vector<std::pair<std::string, std::string>>& overrides, std::ostream& log,
+                        std::shared_ptr<DataParallel> parallel) {
+  auto directory = RunDirectory::open(run_path);
+  auto config = TrainConfig::from_file(directory.config());
+  apply_resume_overrides(config, overrides);
   config.validate();
   log << "reading " << config.string("data") << std::endl;
   if (const auto notice = precision_notice(config); !notice.empty()) log << notice << std::endl;

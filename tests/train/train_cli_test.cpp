@@ -524,10 +524,69 @@ TEST(Ensemble, TwoMembersGiveTheirMeanAndStandardDeviation) {
   EXPECT_LE(std::abs(calibration["spearman"].get<double>()), 1.0);
   expect_one_line_error(e3cpp("eval " + run + "/member-1 --calibration"), 2, "--calibration needs an ensemble");
 
+  // eval's per-molecule table and report give the same standard deviations as the calibration.
+  ASSERT_EQ(e3cpp("eval " + run + " --predictions " + dir.file("test.csv")).exit_code, 0);
+  std::istringstream rows(read_file(dir.file("test.csv")));
+  std::string row;
+  std::getline(rows, row);
+  EXPECT_EQ(row, "id,mu,mu_prediction,mu_std");
+  double sum_of_std = 0;
+  int64_t count = 0;
+  while (std::getline(rows, row)) {
+    const double std_of_row = std::stod(row.substr(row.rfind(',') + 1));
+    EXPECT_GE(std_of_row, 0.0) << row;
+    sum_of_std += std_of_row, ++count;
+  }
+  EXPECT_EQ(count, 48);
+  EXPECT_NEAR(sum_of_std / count, calibration["mean_std"].get<double>(), 1e-12);
+  const auto reported = nlohmann::json::parse(e3cpp("report " + run + " --json").out)["runs"][0];
+  EXPECT_EQ(reported["members"], 2);
+  EXPECT_NEAR(reported["mean_std"]["mu"].get<double>(), calibration["mean_std"].get<double>(), 1e-12);
+  const auto member_report = nlohmann::json::parse(e3cpp("report " + run + "/member-1 --json").out)["runs"][0];
+  EXPECT_EQ(member_report["members"], 1);
+  EXPECT_FALSE(member_report.contains("mean_std"));
+  EXPECT_NE(e3cpp("report " + run).out.find("an ensemble of 2 members, the mean of their standard deviations: mu "),
+            std::string::npos);
+
   std::filesystem::remove_all(run + "/member-2");
   const auto resumed = e3cpp("train --resume " + run + " --threads 2");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
   EXPECT_EQ(nlohmann::json::parse(e3cpp("predict " + run + "/member-2" + molecules).out)["predictions"], two);
+}
+
+// `train --ensemble 2 --nproc 2`: two processes, each training one member with one thread,
+// make the members that one process makes one after another with one thread; `--resume --nproc
+// 2` trains a missing member again, and the ensemble keeps its configuration in ensemble.json.
+TEST(Ensemble, TwoProcessesTrainTheMembersThatOneProcessTrainsInTurn) {
+  TempDir dir;
+  const std::string common = " --config " + small_config_file("lnet") + " --targets mu --data " + sample_file() +
+                             " --epochs 1 --ensemble 2 --out ";
+  const auto alone = e3cpp("train --threads 1" + common + dir.file("alone"));
+  ASSERT_EQ(alone.exit_code, 0) << alone.out << alone.err;
+  const auto shared = e3cpp("train --nproc 2" + common + dir.file("shared"));
+  ASSERT_EQ(shared.exit_code, 0) << shared.out << shared.err;
+  for (const std::string member : {"member 1 of 2: ", "member 2 of 2: "}) {
+    EXPECT_EQ(count_occurrences(shared.out, member), 1u) << shared.out;
+  }
+  const auto description = nlohmann::json::parse(read_file(dir.file("shared/ensemble.json")));
+  EXPECT_EQ(description["members"], 2);
+  EXPECT_EQ(description["config"]["seed"], 7);
+
+  write_text(dir.file("m.extxyz"), sample_extxyz(10));
+  const auto predictions = [&](const std::string& run) {
+    return e3cpp("predict " + run + " " + dir.file("m.extxyz") + " --json --threads 1").out;
+  };
+  for (const std::string member : {"/member-1", "/member-2"}) {
+    EXPECT_EQ(predictions(dir.file("shared") + member), predictions(dir.file("alone") + member)) << member;
+  }
+  std::filesystem::remove_all(dir.file("shared/member-2"));
+  const auto resumed = e3cpp("train --resume " + dir.file("shared") + " --nproc 2");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(predictions(dir.file("shared/member-2")), predictions(dir.file("alone/member-2")));
+  expect_one_line_error(e3cpp("train --resume " + dir.file("shared") + " --learning-rate 1"), 1,
+                        "only --epochs, --max-minutes, --checkpoint-minutes and --data may be given");
+  expect_one_line_error(e3cpp("train --world-size 2 --rank 1 --master 127.0.0.1:1" + common + dir.file("hand")), 2,
+                        "several processes train the members of an ensemble that exists");
 }
 
 // A shell command that starts `train_arguments` in the background, waits until the run in

@@ -29,7 +29,8 @@ int run_eval(const Arguments& args) {
       .option("data", "DATA", "the molecules (default: the run's data)")
       .option("split", "PART", "test, val, train or all", std::string("test"))
       .option("checkpoint", "WHICH", "best (the best validation) or last (the last state saved)", std::string("best"))
-      .option("predictions", "FILE", "also write id, then target,prediction of each target, per molecule, as CSV")
+      .option("predictions", "FILE", "also write id, then target,prediction (and an ensemble's std) of each target, per molecule,\n"
+              "as CSV")
       .flag("mean-predictor",
             "also the MAE of the mean predictor, which predicts each target's mean over the run's training\n"
             "split for every molecule: the error a model must beat")
@@ -131,8 +132,14 @@ int run_eval(const Arguments& args) {
 
   if (parsed.given("predictions")) {
     std::ostringstream csv;
+    // An ensemble's rows also give the members' standard deviation of each prediction.
+    const bool spread = run.members() > 1;
     csv << "id";
-    for (auto target : targets) csv << ',' << data::target_name(target) << ',' << data::target_name(target) << "_prediction";
+    for (auto target : targets) {
+      const std::string name = data::target_name(target);
+      csv << ',' << name << ',' << name << "_prediction";
+      if (spread) csv << ',' << name << "_std";
+    }
     csv << '\n' << std::setprecision(17);
     for (size_t i = 0; i < indices.size(); ++i) {
       const auto& molecule = dataset[indices[i]];
@@ -141,6 +148,7 @@ int run_eval(const Arguments& args) {
         csv << ',';
         if (molecule.has(targets[t])) csv << molecule.target(targets[t]);
         csv << ',' << predictions[t][i];
+        if (spread) csv << ',' << predicted.spread[t][i];
       }
       csv << '\n';
     }

@@ -7,9 +7,13 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include "args.h"
 #include "commands.h"
+#include "e3/data/targets.h"
+#include "e3/train/config.h"
+#include "e3/train/model_builder.h"
 #include "shipped_models.h"
 
 namespace e3::cli {
@@ -26,11 +30,12 @@ nlohmann::json read_json(const std::filesystem::path& path) {
 }
 
 // The test errors of test.json (e3cpp eval --json, for one target or several) as [{target, unit,
-// molecules, mae, rmse}], in the order of the configuration's targets ("mu,alpha,...").
-nlohmann::json test_errors(const nlohmann::json& eval, const std::string& targets, const std::string& file) {
+// molecules, mae, rmse}], in the order of the run's `targets`.
+nlohmann::json test_errors(const nlohmann::json& eval, const std::vector<data::Target>& targets,
+                           const std::string& file) {
   nlohmann::json list = nlohmann::json::array();
-  std::istringstream names(targets);
-  for (std::string target; std::getline(names, target, ',');) {
+  for (const auto which : targets) {
+    const std::string target = data::target_name(which);
     const nlohmann::json& errors = eval.contains("targets") ? eval["targets"].value(target, nlohmann::json()) : eval;
     if (!errors.is_object() || (!eval.contains("targets") && eval.value("target", "") != target)) {
       throw std::runtime_error(file + ": no test errors of " + target);
@@ -59,12 +64,12 @@ int run_models(const Arguments& args) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& name : names) {
     const auto path = std::filesystem::path(shipped_models_directory()) / name;  // a name the listing gave
-    const auto config = read_json(path / "config.json");
+    const auto config = train::TrainConfig::from_file((path / "config.json").string());
     list.push_back({{"name", name},
                     {"path", path.string()},
-                    {"model", config.value("model", "")},
-                    {"representation", config.value("representation", "")},
-                    {"targets", test_errors(read_json(path / "test.json"), config.value("targets", ""),
+                    {"model", config.string("model")},
+                    {"representation", config.string("representation")},
+                    {"targets", test_errors(read_json(path / "test.json"), train::config_targets(config),
                                             (path / "test.json").string())}});
   }
   if (parsed.flag("json")) {

@@ -45,10 +45,13 @@ ArgParser make_parser() {
       .option("resume", "RUN", "continue the run in RUN (only --epochs, --max-minutes, --checkpoint-minutes, --data)")
       .option("target", "NAME", "another name of --targets")
       .option("ensemble", "K",
-              "train an ensemble of K members in RUN (member-1 ... member-K), one after another, differing only\n"
-              "in the seed of the initialization and data order (seed, seed+1, ...; the split of seed): eval\n"
-              "and predict give their mean and standard deviation")
-      .option("nproc", "N", "train with N processes on this machine (one thread each unless --threads)")
+              "train an ensemble of K members in RUN (member-1 ... member-K), differing only in the seed of the\n"
+              "initialization and data order (seed, seed+1, ...; the split of seed), one after another, or\n"
+              "with --nproc N, N processes that train every N-th member each: eval and predict give their mean\n"
+              "and standard deviation")
+      .option("nproc", "N",
+              "train with N processes on this machine (one thread each unless --threads): one model on shares of\n"
+              "every batch, or with --ensemble, each process its own members")
       .option("world-size", "N", "the number of processes of a run started by hand or by a scheduler")
       .option("rank", "R", "this process' rank in such a run (rank 0 writes the run)")
       .option("master", "HOST:PORT", "rank 0's address, which every rank must reach")
@@ -65,14 +68,8 @@ ArgParser make_parser() {
   return parser;
 }
 
-// `e3cpp train ... --nproc N`: starts N ranks of the same command without --nproc, supervises
-// them and exits with the status of the first that fails.
-int launch_ranks(const Arguments& args, const ParsedArgs& parsed) {
-  for (const char* option : {"world-size", "rank", "master"}) {
-    if (parsed.given(option)) throw UsageError(std::string("--nproc starts the processes itself; --") + option + " is for ranks started by hand");
-  }
-  const long long nproc = parsed.integer("nproc");
-  if (nproc < 1) throw UsageError("--nproc must be at least 1");
+// train's arguments without --nproc.
+std::vector<std::string> arguments_without_nproc(const Arguments& args) {
   std::vector<std::string> arguments{"train"};
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--nproc") {
@@ -81,18 +78,33 @@ int launch_ranks(const Arguments& args, const ParsedArgs& parsed) {
       arguments.push_back(args[i]);
     }
   }
+  return arguments;
+}
+
+// How many ranks --nproc starts, with how many threads each (one unless --threads), checked.
+dist::LaunchOptions launch_options(const ParsedArgs& parsed) {
+  for (const char* option : {"world-size", "rank", "master"}) {
+    if (parsed.given(option)) throw UsageError(std::string("--nproc starts the processes itself; --") + option + " is for ranks started by hand");
+  }
+  const long long nproc = parsed.integer("nproc");
+  if (nproc < 1) throw UsageError("--nproc must be at least 1");
   const auto threads = parsed.given("threads") ? static_cast<int>(parsed.integer("threads")) : 1;
   if (threads < 1) throw UsageError("--threads must be at least 1");
-  const auto result =
-      dist::launch(dist::LaunchOptions(static_cast<int>(nproc)).threads_per_rank(threads), arguments,
-                   dist::current_environment());
+  return dist::LaunchOptions(static_cast<int>(nproc)).threads_per_rank(threads);
+}
+
+// `e3cpp train ... --nproc N`: starts the ranks of train with `arguments` (which must not ask for
+// --nproc again), supervises them and exits with the status of the first that fails.
+int launch_ranks(const dist::LaunchOptions& options, const std::vector<std::string>& arguments) {
+  const auto result = dist::launch(options, arguments, dist::current_environment());
   if (!result.message.empty()) std::cerr << "e3cpp train: " << result.message << std::endl;
   return result.exit_code;
 }
 
-// The processes this one trains with: from --world-size, --rank, --master or torchrun's
-// environment; this process alone when none is given.
-std::shared_ptr<train::DataParallel> data_parallel(const ParsedArgs& parsed) {
+// This process' place among the processes it trains with: from --world-size, --rank, --master
+// or torchrun's environment (also how many threads a launcher gave it); nullopt when none is
+// given (this process alone).
+std::optional<dist::WorldOptions> world_place(const ParsedArgs& parsed) {
   dist::WorldArguments arguments;
   auto given = [&](const char* name) {
     return parsed.given(name) ? std::optional<std::string>(parsed.value(name)) : std::nullopt;
@@ -103,17 +115,16 @@ std::shared_ptr<train::DataParallel> data_parallel(const ParsedArgs& parsed) {
   arguments.timeout = given("dist-timeout");
   arguments.backend = given("dist-backend");
   const auto environment = dist::current_environment();
-  std::optional<dist::WorldOptions> world;
   try {
-    world = dist::world_options(arguments, environment);
+    auto world = dist::world_options(arguments, environment);
     // A launcher (--nproc, torchrun) passes each rank its thread count; --threads wins.
     if (!parsed.given("threads")) {
       if (const auto threads = dist::threads_from_environment(environment)) torch::set_num_threads(*threads);
     }
+    return world;
   } catch (const dist::OptionError& error) {
     throw UsageError(error.what());
   }
-  return dist::make_data_parallel(world);
 }
 
 // How a training command ended, on `out`; the exit status. `run` is what `--resume` continues
@@ -160,41 +171,88 @@ bool completed(train::Trainer::Outcome outcome) {
   return outcome == train::Trainer::Outcome::finished || outcome == train::Trainer::Outcome::early_stopped;
 }
 
-// `e3cpp train --ensemble K --out RUN ...` or `--resume RUN` of an ensemble: its members one
-// after another (a member already finished returns at once; one not yet started starts from the
-// first member's configuration).
-int train_ensemble(const ParsedArgs& parsed, const std::vector<std::pair<std::string, std::string>>& flags,
+using Flags = std::vector<std::pair<std::string, std::string>>;
+
+// Whether the command trains an ensemble: a new one (--ensemble) or one it resumes.
+bool trains_ensemble(const ParsedArgs& parsed) {
+  return parsed.given("ensemble") || (parsed.given("resume") && train::is_ensemble(parsed.value("resume")));
+}
+
+// The ensemble's directory, after checking that the options fit an ensemble.
+std::string ensemble_run(const ParsedArgs& parsed) {
+  if (parsed.given("resume")) {
+    if (parsed.given("out") || parsed.given("config") || parsed.given("ensemble")) {
+      throw UsageError("--resume continues an ensemble with its own configuration; --out, --config and --ensemble do not apply");
+    }
+    return parsed.value("resume");
+  }
+  if (!parsed.given("out")) throw UsageError("give --out RUN for a new ensemble");
+  return parsed.value("out");
+}
+
+// Makes the directory of the new ensemble the options describe (--ensemble K --out RUN).
+void create_ensemble(const ParsedArgs& parsed) {
+  const long long members = parsed.integer("ensemble");
+  if (members < 1) throw UsageError("--ensemble must be at least 1");
+  auto config = config_from_options(parsed);
+  config.validate();
+  train::create_ensemble(parsed.value("out"), members, config);
+}
+
+// Member k's configuration when it starts: the ensemble's, with `overrides` (those of --resume,
+// which may change only what resuming a run may).
+train::TrainConfig starting_member_config(const std::string& run, int64_t k, const Flags& overrides) {
+  auto config = train::ensemble_member_config(run, k);
+  train::Trainer::apply_resume_overrides(config, overrides);
+  return config;
+}
+
+// `e3cpp train --ensemble K --out RUN ...` or `--resume RUN` of an ensemble, in this process:
+// the members `world` gives it (all of them when alone), one after another; a member already
+// finished returns at once, one not yet started starts from the ensemble's configuration.
+int train_ensemble(const ParsedArgs& parsed, const Flags& flags, const std::optional<dist::WorldOptions>& world,
                    std::ostream& out) {
+  const std::string run = ensemble_run(parsed);
   const bool resume = parsed.given("resume");
-  const std::string run = resume ? parsed.value("resume") : parsed.value("out");
-  std::optional<train::TrainConfig> first;
   if (!resume) {
-    const long long members = parsed.integer("ensemble");
-    if (members < 1) throw UsageError("--ensemble must be at least 1");
-    first = config_from_options(parsed);
-    first->validate();
-    train::create_ensemble(run, members);
+    if (world && world->world_size() > 1) {
+      throw UsageError("several processes train the members of an ensemble that exists: give --nproc N (or --resume " +
+                       run + " to the processes started by hand)");
+    }
+    create_ensemble(parsed);
   }
   const int64_t members = train::ensemble_members(run);
+  const int processes = world ? world->world_size() : 1;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  for (int64_t k = 1; k <= members; ++k) {
+  for (const int64_t k : train::ensemble_members_of_process(members, world ? world->rank() : 0, processes)) {
     const std::string member = train::ensemble_member_path(run, k);
     out << "member " << k << " of " << members << ": " << member << std::endl;
     std::optional<train::Trainer> trainer;
     if (std::filesystem::exists(member + "/config.json")) {
       trainer.emplace(train::Trainer::resume(member, flags, out));
     } else {
-      if (!first) first = train::TrainConfig::from_file(train::ensemble_member_path(run, 1) + "/config.json");
-      trainer.emplace(train::Trainer::start(train::ensemble_member_config(*first, k), member, out));
+      trainer.emplace(train::Trainer::start(starting_member_config(run, k, resume ? flags : Flags{}), member, out));
     }
-    train::Progress progress(out, train::Progress::stdout_is_terminal());
+    // The ranks of --nproc share the terminal: no progress line redrawn in place.
+    train::Progress progress(out, processes == 1 && train::Progress::stdout_is_terminal());
     const auto outcome = trainer->run(progress, &stop_requested);
     const int status = report_outcome(*trainer, outcome, run, out);
     if (!completed(outcome)) return status;
   }
-  out << "ensemble of " << members << " members in " << run << std::endl;
+  if (processes == 1) out << "ensemble of " << members << " members in " << run << std::endl;
   return 0;
+}
+
+// `e3cpp train --ensemble K --nproc N ...` or `--resume RUN --nproc N` of an ensemble: N ranks
+// that each train every N-th member (with one thread each unless --threads), the ensemble made
+// first when it is new.
+int launch_ensemble_ranks(const Arguments& args, const ParsedArgs& parsed) {
+  const auto options = launch_options(parsed);
+  const std::string run = ensemble_run(parsed);
+  if (parsed.given("resume")) return launch_ranks(options, arguments_without_nproc(args));
+  create_ensemble(parsed);
+  return launch_ranks(options, {"train", "--resume", run});
 }
 
 }  // namespace
@@ -202,24 +260,19 @@ int train_ensemble(const ParsedArgs& parsed, const std::vector<std::pair<std::st
 int run_train(const Arguments& args) {
   const ArgParser parser = make_parser();
   const auto parsed = parser.parse(args);
-  if (parsed.given("nproc")) return launch_ranks(args, parsed);
+  if (parsed.given("nproc")) {
+    return trains_ensemble(parsed) ? launch_ensemble_ranks(args, parsed)
+                                   : launch_ranks(launch_options(parsed), arguments_without_nproc(args));
+  }
   apply_threads_option(parsed);
   const auto flags = config_flags(parsed);
-  const auto parallel = data_parallel(parsed);
+  const auto world = world_place(parsed);
+  if (trains_ensemble(parsed)) return train_ensemble(parsed, flags, world, std::cout);
+
+  const std::shared_ptr<train::DataParallel> parallel = dist::make_data_parallel(world);
   // Rank 0 alone speaks for the run.
   std::ostream silent(nullptr);
   std::ostream& out = parallel->is_main() ? std::cout : silent;
-
-  if (parsed.given("ensemble") || (parsed.given("resume") && train::is_ensemble(parsed.value("resume")))) {
-    if (parallel->world_size() > 1) {
-      throw UsageError("an ensemble trains its members one after another in one process, not with several processes");
-    }
-    if (parsed.given("resume") && (parsed.given("out") || parsed.given("config") || parsed.given("ensemble"))) {
-      throw UsageError("--resume continues an ensemble with its own configuration; --out, --config and --ensemble do not apply");
-    }
-    if (!parsed.given("resume") && !parsed.given("out")) throw UsageError("give --out RUN for a new ensemble");
-    return train_ensemble(parsed, flags, out);
-  }
   std::optional<train::Trainer> trainer;
   if (parsed.given("resume")) {
     if (parsed.given("out") || parsed.given("config")) {

@@ -83,6 +83,10 @@ class Trainer {
 
   /// The keys resume() accepts in its overrides: epochs, max_minutes, checkpoint_minutes, data.
   static const std::vector<std::string>& resumable_keys();
+  /// Sets `overrides` (key, value as text) in `config` as resume() does: ConfigError for a key
+  /// other than resumable_keys().
+  static void apply_resume_overrides(TrainConfig& config,
+                                     const std::vector<std::pair<std::string, std::string>>& overrides);
 
   /// Trains until every configured epoch is done, max_minutes of this call have passed,
   /// `stop` becomes true, `max_steps` (when >= 0) optimizer steps were taken in this call,
