@@ -16,6 +16,14 @@ constexpr double kLeft = 80, kTop = 40, kBottom = 52;
 constexpr const char* kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
+// The stroke of series k: the ten colours, drawn solid, then dashed for the next ten (twelve
+// targets must not share a look).
+std::string stroke(size_t k) {
+  std::string attributes = std::string("stroke=\"") + kColours[k % 10] + "\"";
+  if ((k / 10) % 2 == 1) attributes += " stroke-dasharray=\"6,3\"";
+  return attributes;
+}
+
 std::string escape(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -155,8 +163,7 @@ std::string line_chart_svg(const std::vector<ChartSeries>& series, const ChartOp
         points << x(s.x[i]) << ',' << y(s.y[i]) << ' ';
         ++count;
       }
-      svg << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"2\" points=\"" << points.str()
-          << "\"/>\n";
+      svg << "<polyline fill=\"none\" " << stroke(k) << " stroke-width=\"2\" points=\"" << points.str() << "\"/>\n";
       // Markers only where they stay readable.
       if (count <= 60) {
         for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
@@ -174,8 +181,8 @@ std::string line_chart_svg(const std::vector<ChartSeries>& series, const ChartOp
     const double lx = kLeft + plot_w + 14;
     for (size_t k = 0; k < series.size(); ++k) {
       const double ly = kTop + 8 + 18.0 * double(k);
-      svg << "<line x1=\"" << lx << "\" x2=\"" << lx + 20 << "\" y1=\"" << ly << "\" y2=\"" << ly << "\" stroke=\""
-          << kColours[k % 10] << "\" stroke-width=\"3\"/>\n";
+      svg << "<line x1=\"" << lx << "\" x2=\"" << lx + 20 << "\" y1=\"" << ly << "\" y2=\"" << ly << "\" " << stroke(k)
+          << " stroke-width=\"3\"/>\n";
       std::string label = series[k].label;
       if (label.size() > 30) label = label.substr(0, 14) + "..." + label.substr(label.size() - 13);
       svg << "<text x=\"" << lx + 26 << "\" y=\"" << ly + 4 << "\">" << escape(label) << "</text>\n";

@@ -118,6 +118,17 @@ TEST(LineChart, LeavesOutWhatALogAxisCannotShowAndEscapesText) {
   for (const char* label : {"5", "10"}) EXPECT_EQ(svg.find(y_label(label)), std::string::npos) << label;
 }
 
+// Twelve series (a run of all targets): the ten colours, then the first two again dashed, in
+// the lines and in the legend, so that no two series look alike.
+TEST(LineChart, SeriesBeyondTheTenColoursAreDashed) {
+  std::vector<ChartSeries> series;
+  for (int k = 0; k < 12; ++k) series.push_back({"s" + std::to_string(k), {0, 1}, {1.0 + k, 2.0 + k}, {}});
+  const std::string svg = line_chart_svg(series, {"title", "x", "y"});
+  EXPECT_EQ(testing::count_occurrences(svg, "<polyline"), 12u);
+  EXPECT_EQ(testing::count_occurrences(svg, "stroke-dasharray"), 4u);  // 2 lines and their 2 legend entries
+  EXPECT_EQ(testing::count_occurrences(svg, "stroke=\"#1f77b4\" stroke-dasharray"), 2u);  // s10 and its legend
+}
+
 TEST(LineChart, TicksReadAsPeopleWriteNumbers) {
   // Validation MAEs of 0.3 to 1.2 D against molecules seen up to 20,000.
   ChartSeries series{"run", {0, 5000, 10000, 20000}, {1.2, 0.7, 0.45, 0.3}, {}};
