@@ -191,7 +191,7 @@ std::string ensemble_run(const ParsedArgs& parsed) {
 }
 
 // Makes the directory of the new ensemble the options describe (--ensemble K --out RUN).
-void create_ensemble(const ParsedArgs& parsed) {
+void create_ensemble_from_options(const ParsedArgs& parsed) {
   const long long members = parsed.integer("ensemble");
   if (members < 1) throw UsageError("--ensemble must be at least 1");
   auto config = config_from_options(parsed);
@@ -219,7 +219,7 @@ int train_ensemble(const ParsedArgs& parsed, const Flags& flags, const std::opti
       throw UsageError("several processes train the members of an ensemble that exists: give --nproc N (or --resume " +
                        run + " to the processes started by hand)");
     }
-    create_ensemble(parsed);
+    create_ensemble_from_options(parsed);
   }
   const int64_t members = train::ensemble_members(run);
   const int processes = world ? world->world_size() : 1;
@@ -251,7 +251,7 @@ int launch_ensemble_ranks(const Arguments& args, const ParsedArgs& parsed) {
   const auto options = launch_options(parsed);
   const std::string run = ensemble_run(parsed);
   if (parsed.given("resume")) return launch_ranks(options, arguments_without_nproc(args));
-  create_ensemble(parsed);
+  create_ensemble_from_options(parsed);
   return launch_ranks(options, {"train", "--resume", run});
 }
 
