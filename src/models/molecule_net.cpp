@@ -1,11 +1,13 @@
 #include "e3/models/molecule_net.h"
 
+#include <ATen/record_function.h>
 #include <torch/torch.h>
 
 #include <stdexcept>
 #include <string>
 
 #include "e3/nn/moments.h"
+#include "e3/nn/step_parts.h"
 
 namespace e3::models {
 namespace {
@@ -86,14 +88,22 @@ torch::Tensor MoleculeNetImpl::types(const torch::Tensor& atomic_numbers) const 
 }
 
 nn::EdgeInputs MoleculeNetImpl::edge_inputs(const PointClouds& molecules) {
+  RECORD_USER_SCOPE(nn::step_parts::kEdgeEmbedding.scope);
   const auto& kernel = options.kernel();
   return nn::embed_edges(molecules.graph, molecules.positions, basis, kernel.lf_max(), kernel.harmonics_normalization());
 }
 
 MoleculePredictions MoleculeNetImpl::predict(const PointClouds& molecules, const torch::Tensor& atomic_numbers) {
-  const auto atom_types = types(atomic_numbers);
+  torch::Tensor atom_types, embedded;
+  {
+    RECORD_USER_SCOPE(nn::step_parts::kEmbedding.scope);
+    atom_types = types(atomic_numbers);
+    embedded = embedding->forward(atom_types);
+  }
   const auto edges = edge_inputs(molecules);
-  const auto features = featurization->forward(embedding->forward(atom_types), edges);
+  const auto features = featurization->forward(embedded, edges);
+  // The heads' convolutions are parts of their own (step_parts.h): the scope keeps the rest.
+  RECORD_USER_SCOPE(nn::step_parts::kOutputHeads.scope);
   std::vector<torch::Tensor> outputs;
   MoleculePredictions predictions;
   for (auto& head : heads) {

@@ -1,8 +1,11 @@
 #include "e3/nn/gate.h"
 
+#include <ATen/record_function.h>
 #include <torch/torch.h>
 
 #include <stdexcept>
+
+#include "e3/nn/step_parts.h"
 
 namespace e3::nn {
 
@@ -48,6 +51,7 @@ torch::Tensor GateImpl::forward(const torch::Tensor& input) {
   if (input.dim() != 2 || input.size(1) != rs_in_.dim()) {
     throw std::invalid_argument("gate: expected input [N, " + std::to_string(rs_in_.dim()) + "] for " + rs_in_.str());
   }
+  RECORD_USER_SCOPE(step_parts::kGates.scope);
   const bool normalize = options.normalize();
   const auto scalars = apply_activation(options.scalar_activation(), input.narrow(1, 0, num_scalars_), normalize);
   const auto gates = apply_activation(options.gate_activation(), input.narrow(1, num_scalars_, num_gates_), normalize);

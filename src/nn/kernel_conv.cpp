@@ -1,11 +1,13 @@
 #include "e3/nn/kernel_conv.h"
 
+#include <ATen/record_function.h>
 #include <torch/torch.h>
 
 #include <cmath>
 
 #include "e3/nn/kernel_conv_function.h"
 #include "e3/nn/kernel_conv_reference.h"
+#include "e3/nn/step_parts.h"
 
 namespace e3::nn {
 
@@ -22,8 +24,13 @@ void KernelConvImpl::reset() {
 }
 
 torch::Tensor KernelConvImpl::forward(const torch::Tensor& features, const EdgeInputs& edges) {
-  const auto hidden = radial->hidden(edges.basis);
-  const auto weight = radial->output_weight();
+  torch::Tensor hidden, weight;
+  {
+    RECORD_USER_SCOPE(step_parts::kRadialMlps.scope);
+    hidden = radial->hidden(edges.basis);
+    weight = radial->output_weight();
+  }
+  RECORD_USER_SCOPE(step_parts::kConvolutions.scope);
   if (options.kernel().fused()) {
     return kernel_conv(plan_, features, edges.harmonics, hidden, weight, edges.graph, options.kernel().precision());
   }

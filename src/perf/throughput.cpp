@@ -1,9 +1,11 @@
 #include "e3/perf/throughput.h"
 
+#include <ATen/record_function.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -30,6 +32,9 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
+// The stages of a training step, in their order, as the breakdown's clock sees them.
+enum class Stage { zero_grad, batch, forward, backward, optimizer };
+
 // A model with its optimizer, taking training steps on the configuration's targets the way
 // Trainer::train_step() does on one process.
 class Stepper {
@@ -50,17 +55,32 @@ class Stepper {
     sigma_ = torch::tensor(sigma, torch::kDouble);
   }
 
-  // One training step on `indices`; returns the batch's edge count.
-  int64_t step(const std::vector<size_t>& indices) {
+  // One training step on `indices`; `lap(stage)` is called as each stage ends (the breakdown's
+  // clock). Returns the batch's edge count.
+  template <class Lap>
+  int64_t step(const std::vector<size_t>& indices, Lap&& lap) {
     model_->train();
     optimizer_->zero_grad();
+    lap(Stage::zero_grad);
     const auto batch = data::collate(dataset_, indices, model_->cutoff(), torch::kFloat);
-    const auto prediction = model_->forward(train::point_clouds(batch), batch.atomic_numbers);
-    const auto loss = train::normalized_loss(prediction, batch.targets.index_select(1, columns_),
-                                             batch.target_mask.index_select(1, columns_), sigma_, loss_);
+    const auto clouds = train::point_clouds(batch);
+    lap(Stage::batch);
+    const auto prediction = model_->forward(clouds, batch.atomic_numbers);
+    torch::Tensor loss;
+    {
+      RECORD_USER_SCOPE(nn::step_parts::kLoss.scope);
+      loss = train::normalized_loss(prediction, batch.targets.index_select(1, columns_),
+                                    batch.target_mask.index_select(1, columns_), sigma_, loss_);
+    }
+    lap(Stage::forward);
     loss.backward();
+    lap(Stage::backward);
     optimizer_->step();
+    lap(Stage::optimizer);
     return batch.num_edges();
+  }
+  int64_t step(const std::vector<size_t>& indices) {
+    return step(indices, [](Stage) {});
   }
 
   models::MoleculeNet& model() { return model_; }
@@ -85,6 +105,50 @@ models::MoleculeNet reference_copy(models::MoleculeNet& model) {
   const auto buffers = model->named_buffers();
   for (auto& item : reference->named_buffers()) item.value().copy_(buffers[item.key()]);
   return reference;
+}
+
+// Where the time of `stepper`'s training steps goes: `steps` profiled steps on batches[1...] (in
+// turn), with a clock around each stage and the network's parts timed by a PartProfiler.
+StepBreakdown measure_breakdown(Stepper& stepper, const std::vector<std::vector<size_t>>& batches, int64_t steps) {
+  StepBreakdown result;
+  result.steps = steps;
+  double forward = 0, backward = 0;
+  std::map<std::string, PartProfiler::Times> times;
+  {
+    const PartProfiler profiler;
+    for (int64_t s = 0; s < steps; ++s) {
+      const auto step_start = Clock::now();
+      auto stage_start = step_start;
+      stepper.step(batches[size_t(s) % (batches.size() - 1) + 1], [&](Stage stage) {
+        const double seconds = seconds_since(stage_start);
+        stage_start = Clock::now();
+        switch (stage) {
+          case Stage::zero_grad:
+          case Stage::optimizer: result.optimizer += seconds; break;
+          case Stage::batch: result.batch += seconds; break;
+          case Stage::forward: forward += seconds; break;
+          case Stage::backward: backward += seconds; break;
+        }
+      });
+      result.step += seconds_since(step_start);
+    }
+    times = profiler.times();
+  }
+  // Per step; what the parts leave of forward and backward is "other".
+  const double n = double(steps);
+  result.other = {forward / n, backward / n};
+  for (const auto& part : nn::step_parts::kAll) {
+    const auto found = times.find(part.scope);
+    PartProfiler::Times part_times;
+    if (found != times.end()) part_times = {found->second.forward / n, found->second.backward / n};
+    result.parts.emplace_back(part, part_times);
+    result.other.forward -= part_times.forward;
+    result.other.backward -= part_times.backward;
+  }
+  result.step /= n;
+  result.batch /= n;
+  result.optimizer /= n;
+  return result;
 }
 
 }  // namespace
@@ -151,6 +215,7 @@ Throughput measure_throughput(const train::TrainConfig& config, const data::Data
   result.infer_gflops = flops_infer / median(infer_seconds) / 1e9;
 
   result.peak_resident_bytes = peak_resident_bytes();
+  if (options.breakdown_steps() > 0) result.breakdown = measure_breakdown(fused, batches, options.breakdown_steps());
   if (reference) {
     std::vector<double> seconds;
     for (int64_t s = 1; s <= options.reference_steps(); ++s) {

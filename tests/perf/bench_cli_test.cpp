@@ -4,9 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <iterator>
+#include <map>
 #include <string>
 
 #include "cli.h"
+#include "e3/nn/step_parts.h"
 #include "process.h"
 
 namespace e3::testing {
@@ -61,6 +64,49 @@ TEST(BenchCli, WithoutReferenceStepsItIsNull) {
   const auto result = e3cpp(kSmall + " --reference-steps 0 --json");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(nlohmann::json::parse(result.out)["reference_train_molecules_per_s"].is_null());
+}
+
+// --breakdown: a row per stage of the step and per part of the network, forward and backward
+// where the part has both, adding up to the profiled step (less the clock reads between stages).
+TEST(BenchCli, BreakdownTimesEveryPartAndAddsUpToTheStep) {
+  const auto result = e3cpp(kSmall + " --reference-steps 0 --breakdown --json");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto breakdown = nlohmann::json::parse(result.out)["breakdown"];
+  EXPECT_EQ(breakdown["profiled_steps"], 2);
+  const double step = breakdown["step_s"];
+  ASSERT_GT(step, 0.0);
+  std::map<std::string, nlohmann::json> rows;
+  double total = 0, shares = 0;
+  for (const auto& row : breakdown["parts"]) {
+    rows[row["part"].get<std::string>()] = row;
+    EXPECT_GE(row["total_s"].get<double>(), 0.0) << row;
+    total += row["total_s"].get<double>();
+    shares += row["share"].get<double>();
+  }
+  EXPECT_LE(total, step * (1 + 1e-9));
+  EXPECT_GT(total, 0.95 * step);
+  EXPECT_NEAR(shares, total / step, 1e-9);
+  for (const char* stage : {"building the batch", "optimizer (zero_grad, step)"}) {
+    ASSERT_EQ(rows.count(stage), 1u) << stage;
+    EXPECT_TRUE(rows[stage]["forward_s"].is_null()) << stage;
+    EXPECT_GT(rows[stage]["total_s"].get<double>(), 0.0) << stage;
+  }
+  ASSERT_EQ(rows.count("other (residual sums, autograd engine)"), 1u);
+  // Every part runs forward; those with weights (or after them) run backward too. The edges'
+  // harmonics and radial basis come from positions, which need no gradient in training.
+  for (const auto& part : nn::step_parts::kAll) {
+    ASSERT_EQ(rows.count(part.label), 1u) << part.label;
+    EXPECT_GT(rows[part.label]["forward_s"].get<double>(), 0.0) << part.label;
+    if (std::string(part.scope) != nn::step_parts::kEdgeEmbedding.scope) {
+      EXPECT_GT(rows[part.label]["backward_s"].get<double>(), 0.0) << part.label;
+    }
+  }
+  EXPECT_EQ(rows.size(), std::size(nn::step_parts::kAll) + 3);
+
+  const auto text = e3cpp(kSmall + " --reference-steps 0 --breakdown");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("where a training step's time goes (2 profiled steps of "), std::string::npos) << text.out;
+  for (const auto& part : nn::step_parts::kAll) EXPECT_NE(text.out.find(part.label), std::string::npos) << part.label;
 }
 
 TEST(BenchCli, BadArgumentsAreOneLineErrors) {

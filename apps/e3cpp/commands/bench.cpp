@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "args.h"
 #include "commands.h"
@@ -35,6 +36,51 @@ std::string format(const char* pattern, double value) {
 // A figure that was not measured is null in JSON.
 nlohmann::json measured(double value) { return value > 0.0 ? nlohmann::json(value) : nlohmann::json(); }
 
+// One row of the breakdown: seconds per step, split into forward and backward where the
+// stage has both.
+struct BreakdownRow {
+  std::string part;
+  bool split;
+  double forward, backward, total;
+};
+
+std::vector<BreakdownRow> breakdown_rows(const perf::StepBreakdown& breakdown) {
+  std::vector<BreakdownRow> rows{{"building the batch", false, 0, 0, breakdown.batch}};
+  for (const auto& [part, times] : breakdown.parts) {
+    rows.push_back({part.label, true, times.forward, times.backward, times.forward + times.backward});
+  }
+  const auto& other = breakdown.other;
+  rows.push_back({"other (residual sums, autograd engine)", true, other.forward, other.backward,
+                  other.forward + other.backward});
+  rows.push_back({"optimizer (zero_grad, step)", false, 0, 0, breakdown.optimizer});
+  return rows;
+}
+
+nlohmann::json breakdown_json(const perf::StepBreakdown& breakdown) {
+  nlohmann::json parts = nlohmann::json::array();
+  for (const auto& row : breakdown_rows(breakdown)) {
+    parts.push_back({{"part", row.part},
+                     {"forward_s", row.split ? nlohmann::json(row.forward) : nlohmann::json()},
+                     {"backward_s", row.split ? nlohmann::json(row.backward) : nlohmann::json()},
+                     {"total_s", row.total},
+                     {"share", row.total / breakdown.step}});
+  }
+  return {{"profiled_steps", breakdown.steps}, {"step_s", breakdown.step}, {"parts", parts}};
+}
+
+void print_breakdown(const perf::StepBreakdown& breakdown, double unprofiled_step) {
+  std::cout << "where a training step's time goes (" << breakdown.steps << " profiled steps of "
+            << format("%.1f", 1e3 * breakdown.step) << " ms, the profiler included; "
+            << format("%.1f", 1e3 * unprofiled_step) << " ms unprofiled):\n"
+            << std::string(40, ' ') << "   forward  backward     total  share\n";
+  const auto milliseconds = [](double seconds) { return format("%7.2f ms", 1e3 * seconds); };
+  for (const auto& row : breakdown_rows(breakdown)) {
+    std::cout << row.part << std::string(row.part.size() < 40 ? 40 - row.part.size() : 1, ' ')
+              << (row.split ? milliseconds(row.forward) + milliseconds(row.backward) : std::string(20, ' '))
+              << milliseconds(row.total) << format("%6.1f%%", 100 * row.total / breakdown.step) << "\n";
+  }
+}
+
 }  // namespace
 
 int run_bench(const Arguments& args) {
@@ -51,6 +97,11 @@ int run_bench(const Arguments& args) {
       .option("steps", "N", "timed training steps and inference passes, after one untimed step", std::string("10"))
       .option("reference-steps", "N", "training steps of the reference convolution (slow); 0: skip it",
               std::string("1"))
+      .flag("breakdown",
+            "also where a training step's time goes: --steps more steps, each stage timed (building the batch,\n"
+            "forward, backward, the optimizer) and, within forward and backward, each part of the network\n"
+            "(radial MLPs, convolutions, gates, ...: LibTorch RecordFunction scopes, observed only in these\n"
+            "steps; a part's backward is that of the autograd nodes it created)")
       .flag("json", "print one JSON object instead of text");
   add_threads_option(parser);
   add_config_options(parser);
@@ -74,8 +125,10 @@ int run_bench(const Arguments& args) {
   if (const auto notice = train::precision_notice(config); !notice.empty()) std::cerr << "note: " << notice << "\n";
 
   const auto dataset = data::Dataset::read(config.string("data"), config.read_options());
+  const bool breakdown = parsed.flag("breakdown");
   const auto result = perf::measure_throughput(
-      config, dataset, perf::ThroughputOptions().steps(steps).reference_steps(reference_steps));
+      config, dataset,
+      perf::ThroughputOptions().steps(steps).reference_steps(reference_steps).breakdown_steps(breakdown ? steps : 0));
   const auto peak = perf::measure_gemm_peak(perf::GemmPeakOptions().bfloat16(nn::cpu_has_bf16_gemm()));
   const std::string precision = nn::to_string(train::config_precision(config));
   const int threads = torch::get_num_threads();
@@ -115,6 +168,7 @@ int run_bench(const Arguments& args) {
         {"atoms_per_batch", result.atoms_per_batch},
         {"edges_per_batch", result.edges_per_batch},
     };
+    if (breakdown) out["breakdown"] = breakdown_json(result.breakdown);
     std::cout << out.dump(2) << std::endl;
     return 0;
   }
@@ -141,6 +195,7 @@ int run_bench(const Arguments& args) {
               << ", same weights): the fused one is "
               << format("%.1f", result.train_molecules_per_s / result.reference_train_molecules_per_s) << "x faster\n";
   }
+  if (breakdown) print_breakdown(result.breakdown, double(config.integer("batch_size")) / result.train_molecules_per_s);
   std::cout << "peak resident memory: " << format("%.0f", rss_mib) << " MiB (data, model, optimizer, steps)\n"
             << "(FLOPs: the convolutions and radial MLPs; the rate divides them by the whole step's time)\n";
   return 0;

@@ -7,14 +7,20 @@
 // batches of a seeded shuffle of the data. A training step is what Trainer takes: building the
 // batch, forward, the normalized loss (3.2)-(3.3), backward and the optimizer's step; an
 // inference pass is building the batch and forward without gradients. Each figure is the
-// median over the timed steps, robust to a slow outlier on a shared machine.
+// median over the timed steps, robust to a slow outlier on a shared machine. Where a step's
+// time goes (the breakdown) is measured on steps of its own, with a clock around each stage
+// and the network's parts timed by a PartProfiler (part_profiler.h).
 
 #include <torch/arg.h>
 
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "e3/data/dataset.h"
+#include "e3/nn/step_parts.h"
 #include "e3/perf/flop_count.h"
+#include "e3/perf/part_profiler.h"
 #include "e3/train/config.h"
 
 namespace e3::perf {
@@ -29,6 +35,22 @@ struct ThroughputOptions {
   TORCH_ARG(int64_t, reference_steps) = 1;
   /// The shuffle of the data the batches come from.
   TORCH_ARG(uint64_t, seed) = 0;
+  /// Profiled training steps for the breakdown, on the timed steps' batches after those; 0: no
+  /// breakdown.
+  TORCH_ARG(int64_t, breakdown_steps) = 0;
+};
+
+/// Where a training step's time goes: seconds per step, means over the profiled steps.
+struct StepBreakdown {
+  int64_t steps = 0;      ///< profiled steps; 0: not measured
+  double step = 0;        ///< the whole profiled step (the profiler's cost included)
+  double batch = 0;       ///< building the batch (neighbour lists, collation)
+  double optimizer = 0;   ///< zero_grad() and the optimizer's step
+  /// The network's parts and the loss (nn::step_parts::kAll, in that order).
+  std::vector<std::pair<nn::StepPart, PartProfiler::Times>> parts;
+  /// Forward and backward outside every part: residual sums, stacking the targets, the
+  /// autograd engine's own work and gradient accumulation.
+  PartProfiler::Times other;
 };
 
 struct Throughput {
@@ -44,6 +66,8 @@ struct Throughput {
   /// The process' peak resident memory once the fused steps ran, before the reference's (the
   /// data set read, the model, its optimizer state, the largest step's temporaries).
   int64_t peak_resident_bytes = 0;
+  /// Measured when ThroughputOptions::breakdown_steps > 0.
+  StepBreakdown breakdown;
 };
 
 /// Measures `config` (validated; float32) on `dataset`, which needs batch_size * (steps + 1)
