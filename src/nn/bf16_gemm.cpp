@@ -34,17 +34,6 @@ dnnl::memory::desc matrix(int64_t rows, int64_t cols, bool transposed, int64_t l
   return dnnl::memory::desc({rows, cols}, type, strides);
 }
 
-// float32 to bfloat16, rounded to nearest even; a NaN stays a (quiet) NaN.
-void to_bfloat16_scalar(const float* src, int64_t count, uint16_t* dst) {
-  for (int64_t i = 0; i < count; ++i) {
-    uint32_t bits;
-    std::memcpy(&bits, &src[i], sizeof bits);
-    const bool nan = (bits & 0x7fffffffu) > 0x7f800000u;
-    const uint32_t rounded = (bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16;
-    dst[i] = static_cast<uint16_t>(nan ? (bits >> 16) | 0x40u : rounded);
-  }
-}
-
 // The same with AVX512_BF16's conversion instruction (round to nearest even, NaN stays NaN),
 // 32 values at a time: the copies of T are the size of the GEMMs' inputs, and the scalar loop
 // took longer than the bfloat16 GEMMs saved.
@@ -59,6 +48,24 @@ __attribute__((target("avx512f,avx512bf16"))) void to_bfloat16_avx512(const floa
 }
 
 }  // namespace
+
+void to_bfloat16_scalar(const float* src, int64_t count, uint16_t* dst) {
+  for (int64_t i = 0; i < count; ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, &src[i], sizeof bits);
+    const uint32_t magnitude = bits & 0x7fffffffu;
+    if (magnitude > 0x7f800000u) {
+      dst[i] = static_cast<uint16_t>((bits >> 16) | 0x40u);  // NaN: quiet, sign and payload kept
+    } else if (magnitude < 0x00800000u) {
+      dst[i] = static_cast<uint16_t>((bits >> 16) & 0x8000u);  // zero or subnormal: a zero of its sign
+    } else {
+      // Adding 0x7fff, and 1 more when the kept part is odd, carries into the kept part exactly
+      // when the dropped part is above half, or half with an odd kept part: ties to even. A carry
+      // out of the largest finite values gives infinity.
+      dst[i] = static_cast<uint16_t>((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
+    }
+  }
+}
 
 void to_bfloat16(const float* src, int64_t count, uint16_t* dst) {
   static const bool avx512_bf16 = __builtin_cpu_supports("avx512bf16");

@@ -9,8 +9,15 @@
 
 namespace e3::nn::blas {
 
-/// dst[i] = src[i] rounded to the nearest bfloat16 (ties to even); NaN stays NaN.
+/// dst[i] = src[i] rounded to the nearest bfloat16 (ties to even); infinities stay infinite, a
+/// NaN becomes a quiet NaN of the same sign and leading payload bits, a finite value beyond
+/// bfloat16's largest rounds to infinity, and a subnormal becomes a zero of its sign (as
+/// AVX512_BF16's conversion, which treats subnormal inputs as zero, does). Uses that instruction
+/// where the CPU has it.
 void to_bfloat16(const float* src, int64_t count, uint16_t* dst);
+
+/// The same in plain C++: what to_bfloat16 runs on a CPU without AVX512_BF16, bit for bit.
+void to_bfloat16_scalar(const float* src, int64_t count, uint16_t* dst);
 
 /// C[m, n] = op(A) op(B) + beta C, row major, A and B bfloat16 (raw bits), C float32; op(A)
 /// is [m, k], op(B) is [k, n]; beta is 0 or 1.

@@ -26,9 +26,12 @@ TrainedRun::TrainedRun(RunDirectory directory, TrainConfig config, std::vector<m
 
 namespace {
 
-// The model of the run at `path` with the weights of `checkpoint`, and its configuration.
-std::pair<models::MoleculeNet, TrainConfig> open_model(const RunDirectory& directory, RunCheckpoint checkpoint) {
+// The model of the run at `path` with the weights of `checkpoint`, and its configuration (with
+// `precision` unless empty).
+std::pair<models::MoleculeNet, TrainConfig> open_model(const RunDirectory& directory, RunCheckpoint checkpoint,
+                                                       const std::string& precision) {
   auto config = TrainConfig::from_file(directory.config());
+  if (!precision.empty()) config.set("precision", precision, "--precision");
   config.validate();
   if (checkpoint == RunCheckpoint::best && !std::filesystem::exists(directory.best_checkpoint())) {
     const std::string& path = directory.path();
@@ -55,7 +58,7 @@ std::pair<models::MoleculeNet, TrainConfig> open_model(const RunDirectory& direc
 
 }  // namespace
 
-TrainedRun TrainedRun::open(const std::string& path, RunCheckpoint checkpoint) {
+TrainedRun TrainedRun::open(const std::string& path, RunCheckpoint checkpoint, const std::string& precision) {
   std::vector<std::string> paths{path};
   if (is_ensemble(path)) {
     paths.clear();
@@ -64,7 +67,7 @@ TrainedRun TrainedRun::open(const std::string& path, RunCheckpoint checkpoint) {
   std::vector<models::MoleculeNet> models;
   std::optional<TrainConfig> first;
   for (const auto& member : paths) {
-    auto [model, config] = open_model(RunDirectory::open(member), checkpoint);
+    auto [model, config] = open_model(RunDirectory::open(member), checkpoint, precision);
     if (first && config_targets(config) != config_targets(*first)) {
       throw std::runtime_error(member + ": learns other targets than " + paths.front() + ", the ensemble's first member");
     }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <map>
@@ -16,6 +17,7 @@
 
 #include "e3/data/dataset.h"
 #include "e3/data/elements.h"
+#include "e3/nn/gemm_precision.h"
 #include "e3/o3/rotation.h"
 #include "cli.h"
 #include "files.h"
@@ -265,6 +267,50 @@ TEST_F(TrainCli, PredictGivesTheDipoleVectorOfADipoleReadout) {
   // A run without a dipole readout has no vectors.
   const auto plain = e3cpp("predict " + kLNet + " " + dir.file("two.xyz") + " --json");
   EXPECT_FALSE(nlohmann::json::parse(plain.out)["predictions"][0].contains("vectors"));
+}
+
+// --precision bf16-mixed predicts a run trained in float32 with bfloat16 GEMM inputs. On a CPU
+// with AVX512_BF16 or AMX the predictions move, by about a bfloat16 rounding: each of the
+// run's 3 convolutions rounds its GEMMs' two inputs to 8 significant bits (a relative error of
+// at most 2^-9 each), which moves its output by at most 2^-8 of the output's scale; through
+// layers whose activations are normalized that adds up to 3 * 2^-8 of the predictions' scale,
+// here given a factor 2. With oneDNN held below AVX512_BF16 (ONEDNN_MAX_CPU_ISA), as on a CPU
+// without it, a note says so and the predictions are float32's, bit for bit.
+TEST_F(TrainCli, PredictTakesBfloat16PrecisionForARunTrainedInFloat32) {
+  TempDir dir;
+  write_text(dir.file("test.extxyz"), test_molecules(kDipole));
+  const auto predict = [&](const std::string& options) {
+    const auto result = e3cpp("predict " + kDipole + " " + dir.file("test.extxyz") + " --json --threads 1 " + options);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    const auto json = nlohmann::json::parse(result.out);
+    std::vector<double> values;
+    for (const auto& entry : json["predictions"]) values.push_back(entry["value"]);
+    return std::make_pair(values, result.err);
+  };
+  const auto [float32, float32_notes] = predict("");
+  ASSERT_EQ(float32.size(), 48u);
+  const std::string fallback_note = "note: precision bf16-mixed: this CPU has neither AVX512_BF16 nor AMX; running float32";
+
+  setenv("ONEDNN_MAX_CPU_ISA", "AVX512_CORE", 1);
+  const auto [held, held_notes] = predict("--precision bf16-mixed");
+  unsetenv("ONEDNN_MAX_CPU_ISA");
+  EXPECT_NE(held_notes.find(fallback_note), std::string::npos) << held_notes;
+  EXPECT_EQ(held, float32);
+
+  const auto [bf16, bf16_notes] = predict("--precision bf16-mixed");
+  if (!nn::cpu_has_bf16_gemm()) {
+    EXPECT_NE(bf16_notes.find(fallback_note), std::string::npos) << bf16_notes;
+    EXPECT_EQ(bf16, float32);
+  } else {
+    EXPECT_EQ(bf16_notes.find("note: precision"), std::string::npos) << bf16_notes;
+    EXPECT_NE(bf16, float32);  // the bfloat16 GEMMs ran
+    double scale = 0;
+    for (double value : float32) scale = std::max(scale, std::abs(value));
+    ASSERT_EQ(bf16.size(), float32.size());
+    for (size_t i = 0; i < bf16.size(); ++i) EXPECT_NEAR(bf16[i], float32[i], 2 * 3 * std::ldexp(scale, -8)) << i;
+  }
+  expect_one_line_error(e3cpp("eval " + kDipole + " --precision bf16"), 2,
+                        "--precision: unknown precision 'bf16' (valid: float32, bf16-mixed)");
 }
 
 // predict reads and predicts its input a window of 1,024 molecules at a time and writes its

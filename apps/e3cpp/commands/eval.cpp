@@ -14,9 +14,11 @@
 #include "e3/data/dataset.h"
 #include "e3/train/calibration.h"
 #include "e3/train/prediction.h"
+#include "e3/train/model_builder.h"
 #include "e3/train/trained_run.h"
-#include "threads_option.h"
+#include "precision_option.h"
 #include "read_options.h"
+#include "threads_option.h"
 
 namespace e3::cli {
 
@@ -46,6 +48,7 @@ int run_eval(const Arguments& args) {
             "molecules, targets {name: {unit, molecules, mae, rmse}}; --mean-predictor adds mean_predictor_mae,\n"
             "--calibration calibration {molecules, spearman, within_1_std, within_2_std, mean_std}");
   add_threads_option(parser);
+  add_precision_option(parser);
   add_read_options(parser);
   const auto parsed = parser.parse(args);
   const std::string part = parsed.value("split");
@@ -60,7 +63,8 @@ int run_eval(const Arguments& args) {
   }
   apply_threads_option(parsed);
 
-  auto run = train::TrainedRun::open(parsed.positional("RUN")[0], checkpoint);
+  auto run = train::TrainedRun::open(parsed.positional("RUN")[0], checkpoint, precision_option(parsed));
+  if (const auto notice = train::precision_notice(run.config()); !notice.empty()) std::cerr << "note: " << notice << "\n";
   const std::string data_path = parsed.given("data") ? parsed.value("data") : run.config().string("data");
   const auto dataset = data::Dataset::read(data_path, read_options(parsed, run.config().read_options()));
   std::vector<size_t> indices;

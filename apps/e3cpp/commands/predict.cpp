@@ -22,12 +22,14 @@
 #include "e3/data/molecule_stream.h"
 #include "e3/data/numbers.h"
 #include "e3/data/targets.h"
+#include "e3/train/model_builder.h"
 #include "e3/train/prediction.h"
 #include "e3/train/trained_run.h"
 #include "e3/train/training_domain.h"
 #include "e3/perf/machine.h"
 #include "prediction_reports.h"
 #include "prediction_table.h"
+#include "precision_option.h"
 #include "read_options.h"
 #include "sharded_prediction.h"
 #include "shipped_models.h"
@@ -228,6 +230,7 @@ int run_predict(const Arguments& args) {
             "ensemble: std;\n"
             "a record that was not predicted: null values");
   add_threads_option(parser);
+  add_precision_option(parser);
   add_read_options(parser);
   const auto parsed = parser.parse(args);
   train::RunCheckpoint checkpoint;
@@ -248,7 +251,8 @@ int run_predict(const Arguments& args) {
     throw UsageError("no FILE to predict (e3cpp predict RUN FILE..., or e3cpp predict --model NAME FILE...)");
   }
   const auto start = Clock::now();
-  auto run = train::TrainedRun::open(run_path, checkpoint);
+  auto run = train::TrainedRun::open(run_path, checkpoint, precision_option(parsed));
+  if (const auto notice = train::precision_notice(run.config()); !notice.empty()) std::cerr << "note: " << notice << "\n";
 
   PredictionColumns columns;
   columns.targets = run.targets();

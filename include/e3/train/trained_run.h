@@ -29,8 +29,11 @@ class TrainedRun {
  public:
   /// Opens the run at `path` with the model of `checkpoint`, or every member of the ensemble
   /// at `path` so. std::runtime_error naming the path when it is not a run, or (best) has not
-  /// validated yet: the message says how to get a validation.
-  static TrainedRun open(const std::string& path, RunCheckpoint checkpoint = RunCheckpoint::best);
+  /// validated yet: the message says how to get a validation. A `precision` (a value of the
+  /// configuration's "precision" key) replaces the run's for the convolutions' GEMMs: the
+  /// weights are the same whatever the precision they were trained in.
+  static TrainedRun open(const std::string& path, RunCheckpoint checkpoint = RunCheckpoint::best,
+                         const std::string& precision = "");
 
   /// The run's directory; an ensemble's first member's.
   const RunDirectory& directory() const { return directory_; }
