@@ -71,6 +71,10 @@ double activation_second_moment(Activation activation) {
   return found->second;
 }
 
+double activation_normalization(Activation activation) {
+  return activation == Activation::identity ? 1.0 : 1.0 / std::sqrt(activation_second_moment(activation));
+}
+
 torch::Tensor apply_activation(Activation activation, const torch::Tensor& x, bool normalize) {
   torch::Tensor y;
   switch (activation) {
@@ -82,7 +86,7 @@ torch::Tensor apply_activation(Activation activation, const torch::Tensor& x, bo
     case Activation::tanh: y = torch::tanh(x); break;
   }
   if (!normalize || activation == Activation::identity) return y;
-  return y * (1.0 / std::sqrt(activation_second_moment(activation)));
+  return y * activation_normalization(activation);
 }
 
 }  // namespace e3::nn

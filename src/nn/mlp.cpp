@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "dense_matmul.h"
+
 namespace e3::nn {
 
 MLPImpl::MLPImpl(MLPOptions options_) : options(std::move(options_)) { reset(); }
@@ -27,16 +29,22 @@ int64_t MLPImpl::hidden_features() const {
   return options.layers() > 0 ? options.hidden() : options.in_features();
 }
 
+double MLPImpl::input_normalization(size_t layer) const {
+  return layer == 0 ? 1.0 : activation_normalization(options.activation());
+}
+
 torch::Tensor MLPImpl::hidden(const torch::Tensor& input) {
   torch::Tensor x = input;
-  for (const auto& weight : hidden_weights_) {
-    x = apply_activation(options.activation(), torch::matmul(x, weight) * (1.0 / std::sqrt(double(weight.size(0)))));
+  for (size_t i = 0; i < hidden_weights_.size(); ++i) {
+    const auto& weight = hidden_weights_[i];
+    const double scale = input_normalization(i) / std::sqrt(double(weight.size(0)));
+    x = apply_activation(options.activation(), dense_matmul(x, weight * scale), /*normalize=*/false);
   }
   return x;
 }
 
 torch::Tensor MLPImpl::output_weight() {
-  return output_weight_ * (1.0 / std::sqrt(double(output_weight_.size(0))));
+  return output_weight_ * (input_normalization(hidden_weights_.size()) / std::sqrt(double(output_weight_.size(0))));
 }
 
 void MLPImpl::scale_outputs(const torch::Tensor& factors) {
@@ -47,6 +55,6 @@ void MLPImpl::scale_outputs(const torch::Tensor& factors) {
   output_weight_.mul_(factors.to(output_weight_.options()));
 }
 
-torch::Tensor MLPImpl::forward(const torch::Tensor& input) { return torch::matmul(hidden(input), output_weight()); }
+torch::Tensor MLPImpl::forward(const torch::Tensor& input) { return dense_matmul(hidden(input), output_weight()); }
 
 }  // namespace e3::nn

@@ -28,7 +28,11 @@ std::string to_string(Activation activation);
 /// E[act(x)^2] for x ~ N(0, 1).
 double activation_second_moment(Activation activation);
 
-/// act(x), divided by sqrt(activation_second_moment(act)) when `normalize`.
+/// The factor that normalizes act: 1 / sqrt(activation_second_moment(act)), exactly 1 for the
+/// identity. A linear layer after act may carry it in its weight instead (mlp.h).
+double activation_normalization(Activation activation);
+
+/// act(x), multiplied by activation_normalization(act) when `normalize`.
 torch::Tensor apply_activation(Activation activation, const torch::Tensor& x, bool normalize = true);
 
 }  // namespace e3::nn

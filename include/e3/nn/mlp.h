@@ -12,7 +12,10 @@
 // Parameterization (as e3nn): weights are drawn from N(0, 1) and every layer divides by
 // sqrt(fan_in) in forward; with normalized activations (activation.h) and inputs of unit
 // second moment, the output has zero mean and unit variance at initialization, as Appendix B
-// assumes.
+// assumes. Both constants are applied to the small weight matrices, not to the [E, H]
+// activations: layer i multiplies by its weight times the previous activation's normalization
+// over sqrt(fan_in), so a hidden layer costs one GEMM (dense_matmul, on oneDNN) and one
+// activation pass.
 
 #include <torch/nn/cloneable.h>
 #include <torch/nn/pimpl.h>
@@ -38,9 +41,11 @@ class MLPImpl : public torch::nn::Cloneable<MLPImpl> {
   explicit MLPImpl(MLPOptions options);
 
   /// The last hidden activation h [..., hidden_features()] of `input` [..., in_features] (the
-  /// input itself with 0 layers).
+  /// input itself with 0 layers), before its normalization factor, which output_weight()
+  /// carries.
   torch::Tensor hidden(const torch::Tensor& input);
-  /// The output layer, scaled: [hidden_features(), out_features], so that forward() = hidden() @ it.
+  /// The output layer, scaled by the last activation's normalization over sqrt(fan_in):
+  /// [hidden_features(), out_features], so that forward() = hidden() @ it.
   torch::Tensor output_weight();
   /// hidden(input) @ output_weight(): [..., out_features] (the radial model: R of (2.35)).
   torch::Tensor forward(const torch::Tensor& input);
@@ -54,6 +59,10 @@ class MLPImpl : public torch::nn::Cloneable<MLPImpl> {
   MLPOptions options;
 
  private:
+  /// The normalization of the activation that feeds layer `layer` (the output layer is
+  /// layer hidden_weights_.size()): 1 for the MLP's input.
+  double input_normalization(size_t layer) const;
+
   std::vector<torch::Tensor> hidden_weights_;
   torch::Tensor output_weight_;
 };
