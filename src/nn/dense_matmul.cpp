@@ -10,13 +10,13 @@
 namespace e3::nn {
 namespace {
 
-// Row-major [rows, cols] float32 GEMM products of contiguous tensors through blas::gemm.
+// Row-major [rows, cols] float32 GEMM products of contiguous, non-empty tensors through
+// blas::gemm (dense_matmul() sends empty ones to torch::matmul).
 torch::Tensor product(const torch::Tensor& a, bool trans_a, const torch::Tensor& b, bool trans_b) {
   const int64_t m = trans_a ? a.size(1) : a.size(0);
   const int64_t k = trans_a ? a.size(0) : a.size(1);
   const int64_t n = trans_b ? b.size(0) : b.size(1);
   auto c = torch::empty({m, n}, a.options());
-  if (k == 0) return c.zero_();
   blas::gemm(trans_a, trans_b, m, n, k, 1.0f, a.data_ptr<float>(), a.size(1), b.data_ptr<float>(), b.size(1), 0.0f,
              c.data_ptr<float>(), n);
   return c;
