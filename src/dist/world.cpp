@@ -53,6 +53,10 @@ void World::wait(const c10::intrusive_ptr<c10d::Work>& work, const std::string& 
       work->wait(kVerdictPoll);
       return;
     } catch (const std::exception& error) {
+      // The poll's timeout ("Operation timed out!") may be thrown just as the collective
+      // completes: only a completion with an exception is a failure here; after a successful
+      // one the next wait() returns at once.
+      if (work->isCompleted() && !work->exception()) continue;
       try {
         if (work->isCompleted()) monitor_->fail(what, one_line(error));  // the collective failed here
         monitor_->check_verdict();                                       // still running: did another rank fail?

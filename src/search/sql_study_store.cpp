@@ -112,17 +112,21 @@ class SqlStudyStore : public StudyStore {
  public:
   SqlStudyStore(std::unique_ptr<sql::Connection> connection, std::string name, Mode mode)
       : db_(std::move(connection)), name_(std::move(name)) {
-    Transaction transaction(*db_);
-    if (*db_->dialect().schema_lock) db_->run(db_->dialect().schema_lock);
-    if (db_->run(db_->dialect().table_exists, {std::string("e3_schema")}).at(0).integer(0) > 0) {
-      check_version();
-    } else if (mode == Mode::create) {
-      for (const char* statement : kSchema) db_->run(statement);
-      db_->run("INSERT INTO e3_schema (version) VALUES ($1)", {kSchemaVersion});
-    } else {
-      throw StoreError(db_->description() + ": not an e3cpp study database (it has no e3_schema table)");
-    }
-    transaction.commit();
+    // Retried like every operation: a connection dropped while a worker starts (a server
+    // restarting) must not end the worker.
+    retrying([&] {
+      Transaction transaction(*db_);
+      if (*db_->dialect().schema_lock) db_->run(db_->dialect().schema_lock);
+      if (db_->run(db_->dialect().table_exists, {std::string("e3_schema")}).at(0).integer(0) > 0) {
+        check_version();
+      } else if (mode == Mode::create) {
+        for (const char* statement : kSchema) db_->run(statement);
+        db_->run("INSERT INTO e3_schema (version) VALUES ($1)", {kSchemaVersion});
+      } else {
+        throw StoreError(db_->description() + ": not an e3cpp study database (it has no e3_schema table)");
+      }
+      transaction.commit();
+    });
   }
 
   std::string description() const override { return db_->description() + " (study '" + name_ + "')"; }

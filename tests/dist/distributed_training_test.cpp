@@ -89,7 +89,9 @@ TEST(DistributedTraining, TwoRanksTakeTheStepsOfOneProcessOnTheWholeBatch) {
 
 TEST(DistributedTraining, AnInterruptedRunResumesExactlyWithAsManyRanksAndCloselyWithFewer) {
   TempDir dir;
-  const std::string options = "--epochs 4 --validate-every '3 steps' --nproc 2";
+  // 70 steps: the Ctrl-C below, sent after the first validation (step 3), must arrive before
+  // the last step even when a loaded machine delays the test's process.
+  const std::string options = "--epochs 10 --validate-every '3 steps' --nproc 2";
   ASSERT_EQ(run_process(train_command(dir.file("straight"), options)).exit_code, 0);
   // Ctrl-C on the launcher after the first validation: every rank stops at the same step, rank 0 saves.
   for (const std::string name : {"same", "fewer"}) {

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <stdexcept>
 
@@ -94,6 +95,12 @@ class Role {
   }
   /// Lets it log in again.
   void restore() const { run_sql(server_, "ALTER ROLE \"" + name_ + "\" LOGIN"); }
+  /// Whether a session of the role waits for a lock that another session holds.
+  bool waits_for_a_lock() const {
+    return try_sql(server_, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE usename = '" + name_ +
+                                "' AND wait_event_type = 'Lock') THEN RAISE EXCEPTION 'none'; END IF; END $$")
+        .empty();
+  }
 
  private:
   std::string server_, name_;
@@ -122,6 +129,33 @@ TEST(PostgresqlStudyStore, ReconnectsAfterTheServerDroppedTheConnection) {
   const auto claimed = store->claim("w", "/runs", 60, 3);
   ASSERT_TRUE(claimed);
   EXPECT_EQ(claimed->number, 0);
+}
+
+TEST(PostgresqlStudyStore, OpensWhenTheServerDropsTheConnectionWhileItReadsTheSchema) {
+  TempDir dir;
+  const auto where = postgresql_study(dir.path());
+  if (!where.unavailable.empty()) GTEST_SKIP() << where.unavailable;
+  Role role(where);
+  // The server's user holds the schema's table, so that the opening (a worker starting) waits
+  // in its first transaction until the role's sessions are dropped under it.
+  std::unique_ptr<PGconn, decltype(&PQfinish)> holder(PQconnectdb(where.location.c_str()), PQfinish);
+  ASSERT_EQ(PQstatus(holder.get()), CONNECTION_OK) << PQerrorMessage(holder.get());
+  for (const char* statement : {"BEGIN", "LOCK TABLE e3_schema IN ACCESS EXCLUSIVE MODE"}) {
+    std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(holder.get(), statement), PQclear);
+    ASSERT_EQ(PQresultStatus(result.get()), PGRES_COMMAND_OK) << statement << ": " << PQerrorMessage(holder.get());
+  }
+  auto opening = std::async(std::launch::async, [&]() -> std::string {
+    try {
+      return open_as(role, where)->trials().empty() ? "" : "a new study with trials";
+    } catch (const std::exception& error) {
+      return error.what();
+    }
+  });
+  const bool waited = eventually([&] { return role.waits_for_a_lock(); }, 30);
+  role.drop_sessions();
+  std::unique_ptr<PGresult, decltype(&PQclear)> committed(PQexec(holder.get(), "COMMIT"), PQclear);
+  ASSERT_TRUE(waited) << "the opening never waited for the schema's table";
+  EXPECT_EQ(opening.get(), "");
 }
 
 TEST(PostgresqlStudyStore, AServerOutOfReachIsAnErrorAfterTheRetryLimit) {
