@@ -21,8 +21,9 @@
 //
 // Under GemmPrecision::bf16_mixed the three large GEMMs (stage 3, dW, dT: K or N = H * P,
 // most of the op's arithmetic at large U) round their inputs to bfloat16 and accumulate in
-// float32 (bf16_gemm.h); T, dT, the outputs and the gradients stay float32, and the small
-// per-atom GEMMs of stage 2 and its backward, whose K is an atom's edge count, stay sgemm.
+// float32 (bf16_gemm.h); stage 2 converts each atom's T as it makes it (only the bfloat16
+// copy is multiplied), dT, the outputs and the gradients stay float32, and the small per-atom
+// GEMMs of stage 2 and its backward, whose K is an atom's edge count, stay sgemm.
 
 #include "kernel_conv_cpu.h"
 
@@ -205,20 +206,44 @@ void edge_messages_backward(const Raw<T>& raw, const KernelOutputGroup& group,
 }
 
 // Stage 2 for atoms [a0, a1): t[a - a0] = X_A^T h_A ([(i, c), H]). Runs on the calling
-// thread (callers parallelize over chunks of atoms).
+// thread (callers parallelize over chunks of atoms). With `t16` (bf16-mixed, where only T's
+// bfloat16 copy is multiplied) each atom's T goes to `t` (one atom's worth) and, while it is
+// still in cache, to its place in t16: the chunk's float32 T is never written out and read
+// back for a separate conversion.
 template <typename T>
-void gather_to_atoms(const Raw<T>& raw, int64_t d, int64_t columns, const T* x, int64_t a0, int64_t a1, T* t) {
-  const int64_t hidden = raw.hidden, rows = d * columns;
+void gather_to_atoms(const Raw<T>& raw, int64_t d, int64_t columns, const T* x, int64_t a0, int64_t a1, T* t,
+                     uint16_t* t16 = nullptr) {
+  const int64_t hidden = raw.hidden, size = d * columns * hidden, rows = d * columns;
   for (int64_t a = a0; a < a1; ++a) {
     const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
-    T* ta = t + (a - a0) * rows * hidden;
+    T* ta = t16 ? t : t + (a - a0) * size;
     if (n == 0) {
-      std::fill(ta, ta + rows * hidden, T(0));
-      continue;
+      std::fill(ta, ta + size, T(0));
+    } else {
+      blas::gemm(true, false, rows, hidden, n, T(1), x + e0 * rows, rows, raw.radial + e0 * hidden, hidden, T(0), ta,
+                 hidden);
     }
-    blas::gemm(true, false, rows, hidden, n, T(1), x + e0 * rows, rows, raw.radial + e0 * hidden, hidden, T(0), ta,
-               hidden);
+    if constexpr (std::is_same_v<T, float>) {
+      if (t16) blas::to_bfloat16(ta, size, t16 + (a - a0) * size);
+    }
   }
+}
+
+// Under bf16-mixed, stage 2 for atoms [a0, a1) into `t16` (m rows of T in bfloat16, those
+// past the chunk's atoms zero) through `t` (one atom's T in float32); otherwise into `t` (the
+// chunk's T in float32). The bfloat16 T for large_gemm(), or nullptr.
+template <typename T>
+const uint16_t* gather_chunk(const Raw<T>& raw, bool mixed, int64_t d, int64_t columns, const T* x, int64_t a0,
+                             int64_t a1, int64_t m, T* t, std::vector<uint16_t>& t16) {
+  if (!mixed) {
+    gather_to_atoms(raw, d, columns, x, a0, a1, t);
+    return nullptr;
+  }
+  const int64_t block = raw.hidden * columns, filled = (a1 - a0) * d * block;
+  t16.resize(m * block);
+  gather_to_atoms(raw, d, columns, x, a0, a1, t, t16.data());
+  std::fill(t16.begin() + filled, t16.end(), uint16_t(0));
+  return t16.data();
 }
 
 // A group's part of the radial MLP's output layer, [H, P * U] in the weight's layout (H, c, u),
@@ -246,11 +271,20 @@ const uint16_t* bf16_copy(bool mixed, const T* x, int64_t count, int64_t padded,
   return nullptr;
 }
 
-// The rows a chunk's large GEMMs take: its own, or under bf16-mixed always those of a full
-// chunk (the rest zeros, which add nothing): oneDNN generates a bfloat16 kernel for every new
-// shape (0.5-2 ms each, measured on an AMD EPYC), which the varying chunks of every batch
-// would otherwise pay again and again; with one shape per layer they are made once.
-int64_t gemm_rows(bool mixed, int64_t rows, int64_t full_rows) { return mixed ? full_rows : rows; }
+// Under bf16-mixed a chunk's rows are padded (with zeros, which add nothing) to a multiple of
+// this many, or to a full chunk where that is fewer.
+constexpr int64_t kBf16RowGranule = 16;
+
+// The rows a chunk's large GEMMs take: its own, or under bf16-mixed its own rounded up to
+// kBf16RowGranule: oneDNN generates a bfloat16 kernel for every new shape (0.5-2 ms each,
+// measured on an AMD EPYC), which the varying last chunk of each thread's range would
+// otherwise pay again and again; with at most full_rows / kBf16RowGranule shapes per layer
+// they are made once, and the last chunk costs at most 15 rows more than its own, not a full
+// chunk (up to 95 atoms' rows in an L1Net layer's l = 0 group).
+int64_t gemm_rows(bool mixed, int64_t rows, int64_t full_rows) {
+  if (!mixed) return rows;
+  return std::min(full_rows, (rows + kBf16RowGranule - 1) / kBf16RowGranule * kBf16RowGranule);
+}
 
 // One of the large GEMMs: C = op(A) op(B) + beta C in T, or from the bfloat16 copies a16 and
 // b16 (bf16_copy() of A and B, both given or both nullptr) with float32 accumulation.
@@ -372,14 +406,15 @@ torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in, b
       std::vector<uint16_t> t_bf16;
     };
     const auto setup = [&](int64_t) {
-      return Buffers{torch::empty({chunks.chunk * d, block}, options), torch::empty({chunks.chunk * d, mul}, options), {}};
+      return Buffers{torch::empty({mixed ? d : chunks.chunk * d, block}, options),
+                     torch::empty({chunks.chunk * d, mul}, options), {}};
     };
     for_each_chunk(chunks, setup, [&](Buffers& b, int64_t a0, int64_t a1) {
       const int64_t rows = (a1 - a0) * d, m = gemm_rows(mixed, rows, chunks.chunk * d);
       T* t = b.t.template data_ptr<T>();
-      gather_to_atoms(raw, d, columns, x.data_ptr<T>(), a0, a1, t);
-      large_gemm(false, false, m, mul, block, t, bf16_copy(mixed, t, rows * block, m * block, b.t_bf16), block,
-                 w.data_ptr<T>(), w16, mul, T(0), b.gt.template data_ptr<T>(), mul);
+      const uint16_t* t16 = gather_chunk(raw, mixed, d, columns, x.data_ptr<T>(), a0, a1, m, t, b.t_bf16);
+      large_gemm(false, false, m, mul, block, t, t16, block, w.data_ptr<T>(), w16, mul, T(0),
+                 b.gt.template data_ptr<T>(), mul);
       scatter_output(group, d, b.gt.template data_ptr<T>(), a0, a1, output.data_ptr<T>(), dim_out);
     });
   }
@@ -430,7 +465,7 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
     const auto setup = [&](int64_t first_range) {
       Buffers b;
       if (need_weight) {
-        b.t = torch::empty({chunks.chunk * d, block}, options);
+        b.t = torch::empty({mixed ? d : chunks.chunk * d, block}, options);  // one atom's under bf16-mixed
         b.dw = torch::zeros({block, mul}, options);
         std::lock_guard<std::mutex> lock(dw_mutex);
         dw_parts.emplace_back(first_range, b.dw);
@@ -444,9 +479,8 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
       const uint16_t* dg16 = bf16_copy(mixed, dg, rows * mul, m * mul, b.dg_bf16);
       if (need_weight) {  // dW += T^T dG
         T* t = b.t.template data_ptr<T>();
-        gather_to_atoms(raw, d, columns, x.data_ptr<T>(), a0, a1, t);
-        large_gemm(true, false, block, mul, m, t, bf16_copy(mixed, t, rows * block, m * block, b.t_bf16), block, dg,
-                   dg16, mul, T(1), b.dw.template data_ptr<T>(), mul);
+        const uint16_t* t16 = gather_chunk(raw, mixed, d, columns, x.data_ptr<T>(), a0, a1, m, t, b.t_bf16);
+        large_gemm(true, false, block, mul, m, t, t16, block, dg, dg16, mul, T(1), b.dw.template data_ptr<T>(), mul);
       }
       if (!need_radial && !need_dx) return;
       // dT = dG W^T, then per atom: dh[e] += X[e] dT_A ([(i, c)] . [(i, c), H]), dX[e] = h[e] dT_A^T.
