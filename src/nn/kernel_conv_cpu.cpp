@@ -22,8 +22,12 @@
 // Under GemmPrecision::bf16_mixed the three large GEMMs (stage 3, dW, dT: K or N = H * P,
 // most of the op's arithmetic at large U) round their inputs to bfloat16 and accumulate in
 // float32 (bf16_gemm.h); stage 2 converts each atom's T as it makes it (only the bfloat16
-// copy is multiplied), dT, the outputs and the gradients stay float32, and the small per-atom
-// GEMMs of stage 2 and its backward, whose K is an atom's edge count, stay sgemm.
+// copy is multiplied), dT, the outputs and the gradients stay float32, and so does the
+// arithmetic of the per-atom GEMMs of stage 2 and its backward.
+//
+// Stage 2's per-atom GEMMs sum over the atom's edges only (K = 1 to 29 in QM9): where the CPU
+// has AVX-512 with AVX512_BF16 they run in small_k_gemm.h's kernel, which writes T (or its
+// bfloat16 copy) straight from registers; elsewhere in sgemm.
 
 #include "kernel_conv_cpu.h"
 
@@ -37,6 +41,7 @@
 
 #include "bf16_gemm.h"
 #include "blas.h"
+#include "small_k_gemm.h"
 
 namespace e3::nn::detail {
 namespace {
@@ -216,12 +221,23 @@ void gather_to_atoms(const Raw<T>& raw, int64_t d, int64_t columns, const T* x, 
   const int64_t hidden = raw.hidden, size = d * columns * hidden, rows = d * columns;
   for (int64_t a = a0; a < a1; ++a) {
     const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
+    const T* xa = x + e0 * rows;
+    const T* ha = raw.radial + e0 * hidden;
+    if constexpr (std::is_same_v<T, float>) {
+      if (blas::has_small_k_gemm()) {  // K = the atom's edges: see small_k_gemm.h
+        if (t16) {
+          blas::small_k_gemm_tn_bf16(rows, hidden, n, xa, ha, t16 + (a - a0) * size);
+        } else {
+          blas::small_k_gemm_tn(rows, hidden, n, xa, ha, t + (a - a0) * size);
+        }
+        continue;
+      }
+    }
     T* ta = t16 ? t : t + (a - a0) * size;
     if (n == 0) {
       std::fill(ta, ta + size, T(0));
     } else {
-      blas::gemm(true, false, rows, hidden, n, T(1), x + e0 * rows, rows, raw.radial + e0 * hidden, hidden, T(0), ta,
-                 hidden);
+      blas::gemm(true, false, rows, hidden, n, T(1), xa, rows, ha, hidden, T(0), ta, hidden);
     }
     if constexpr (std::is_same_v<T, float>) {
       if (t16) blas::to_bfloat16(ta, size, t16 + (a - a0) * size);

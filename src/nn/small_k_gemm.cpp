@@ -1,0 +1,116 @@
+#include "small_k_gemm.h"
+
+#include <immintrin.h>
+
+#include <stdexcept>
+
+// One instruction set for both kernels: AVX-512 with AVX512_BF16 (AMD Zen 4 and later, Intel
+// Cooper Lake and Sapphire Rapids and later), which the bfloat16 one needs; an AVX-512 CPU
+// without it (Skylake-X, Ice Lake) keeps oneDNN's sgemm.
+#define E3_SMALL_K_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+
+namespace e3::nn::blas {
+namespace {
+
+// A block of C is kRows rows of kVectors 16-float vectors: 24 accumulators, with the kVectors
+// values of B of one k and a broadcast value of A, in the 32 AVX-512 registers. Each k costs
+// kVectors loads and kRows broadcasts for kRows * kVectors fused multiply-adds.
+constexpr int kRows = 6;
+constexpr int kVectors = 4;
+constexpr int64_t kBlockColumns = 16 * kVectors;
+
+struct StoreFloat {
+  float* c;
+  int64_t n;
+  E3_SMALL_K_TARGET __attribute__((always_inline)) void operator()(int64_t row, int64_t column, __mmask16 mask,
+                                                                    __m512 value) const {
+    _mm512_mask_storeu_ps(c + row * n + column, mask, value);
+  }
+};
+
+struct StoreBfloat16 {
+  uint16_t* c;
+  int64_t n;
+  E3_SMALL_K_TARGET __attribute__((always_inline)) void operator()(int64_t row, int64_t column, __mmask16 mask,
+                                                                    __m512 value) const {
+    _mm256_mask_storeu_epi16(c + row * n + column, mask, reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(value)));
+  }
+};
+
+// Rows [r0, r0 + R) and columns [c0, c0 + kBlockColumns) of C (those past n masked off by
+// `masks`), summed over k in registers and then stored.
+template <int R, typename Store>
+E3_SMALL_K_TARGET __attribute__((always_inline)) inline void block(int64_t m, int64_t n, int64_t k, const float* a,
+                                                                   const float* b, int64_t r0, int64_t c0,
+                                                                   const __mmask16* masks, const Store& store) {
+  __m512 sum[R][kVectors];
+  // Unrolled completely, so that sum and bv are registers (GCC keeps arrays in memory otherwise).
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 4
+    for (int v = 0; v < kVectors; ++v) sum[r][v] = _mm512_setzero_ps();
+  }
+  for (int64_t e = 0; e < k; ++e) {
+    const float* be = b + e * n + c0;
+    __m512 bv[kVectors];
+#pragma GCC unroll 4
+    for (int v = 0; v < kVectors; ++v) bv[v] = _mm512_maskz_loadu_ps(masks[v], be + 16 * v);
+    const float* ae = a + e * m + r0;
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) {
+      const __m512 x = _mm512_set1_ps(ae[r]);
+#pragma GCC unroll 4
+      for (int v = 0; v < kVectors; ++v) sum[r][v] = _mm512_fmadd_ps(x, bv[v], sum[r][v]);
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 4
+    for (int v = 0; v < kVectors; ++v) store(r0 + r, c0 + 16 * v, masks[v], sum[r][v]);
+  }
+}
+
+template <typename Store>
+E3_SMALL_K_TARGET void run(int64_t m, int64_t n, int64_t k, const float* a, const float* b, const Store& store) {
+  for (int64_t c0 = 0; c0 < n; c0 += kBlockColumns) {
+    __mmask16 masks[kVectors];
+    for (int v = 0; v < kVectors; ++v) {
+      const int64_t columns = n - (c0 + 16 * v);
+      masks[v] = columns >= 16 ? __mmask16(0xffff) : columns <= 0 ? __mmask16(0) : __mmask16((1u << columns) - 1);
+    }
+    int64_t r0 = 0;
+    for (; r0 + kRows <= m; r0 += kRows) block<kRows>(m, n, k, a, b, r0, c0, masks, store);
+    switch (m - r0) {
+      case 5: block<5>(m, n, k, a, b, r0, c0, masks, store); break;
+      case 4: block<4>(m, n, k, a, b, r0, c0, masks, store); break;
+      case 3: block<3>(m, n, k, a, b, r0, c0, masks, store); break;
+      case 2: block<2>(m, n, k, a, b, r0, c0, masks, store); break;
+      case 1: block<1>(m, n, k, a, b, r0, c0, masks, store); break;
+      default: break;
+    }
+  }
+}
+
+void check_cpu() {
+  if (!has_small_k_gemm()) throw std::logic_error("small_k_gemm_tn: this CPU lacks AVX-512 with AVX512_BF16");
+}
+
+}  // namespace
+
+bool has_small_k_gemm() {
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
+  return has;
+}
+
+void small_k_gemm_tn(int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
+  check_cpu();
+  run(m, n, k, a, b, StoreFloat{c, n});
+}
+
+void small_k_gemm_tn_bf16(int64_t m, int64_t n, int64_t k, const float* a, const float* b, uint16_t* c) {
+  check_cpu();
+  run(m, n, k, a, b, StoreBfloat16{c, n});
+}
+
+}  // namespace e3::nn::blas
