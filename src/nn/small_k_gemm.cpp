@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "e3/nn/gemm_precision.h"
+
 // One instruction set for both kernels: AVX-512 with AVX512_BF16 (AMD Zen 4 and later, Intel
 // Cooper Lake and Sapphire Rapids and later), which the bfloat16 one needs; an AVX-512 CPU
 // without it (Skylake-X, Ice Lake) keeps oneDNN's sgemm.
@@ -98,8 +100,9 @@ void check_cpu() {
 }  // namespace
 
 bool has_small_k_gemm() {
-  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
+  // oneDNN's view of the CPU (avx512_core_bf16 includes AVX-512 F, BW and VL), so that its
+  // ONEDNN_MAX_CPU_ISA (e.g. AVX512_CORE) turns this kernel off with its own bfloat16 ones.
+  static const bool has = cpu_has_bf16_gemm();
   return has;
 }
 

@@ -11,7 +11,8 @@
 
 namespace e3::nn::blas {
 
-/// Whether this CPU runs small_k_gemm_tn (AVX-512F); where it does not, callers use gemm().
+/// Whether this CPU runs small_k_gemm_tn (AVX-512 with AVX512_BF16, as oneDNN sees it:
+/// cpu_has_bf16_gemm()); where it does not, callers use gemm().
 bool has_small_k_gemm();
 
 /// C[m, n] = A^T B, row major: A [k, m] (leading dimension m), B [k, n] (leading dimension n),
