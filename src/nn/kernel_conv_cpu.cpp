@@ -25,7 +25,7 @@
 // copy is multiplied), dT, the outputs and the gradients stay float32, and so does the
 // arithmetic of the per-atom GEMMs of stage 2 and its backward.
 //
-// Stage 2's per-atom GEMMs sum over the atom's edges only (K = 1 to 29 in QM9): where the CPU
+// Stage 2's per-atom GEMMs sum over the atom's edges only (K = up to 28 in QM9): where the CPU
 // has AVX-512 with AVX512_BF16 they run in small_k_gemm.h's kernel, which writes T (or its
 // bfloat16 copy) straight from registers; elsewhere in sgemm.
 

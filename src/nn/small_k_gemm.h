@@ -1,6 +1,6 @@
 #pragma once
 // C = A^T B with a small inner dimension k: the fused op's stage 2 (kernel_conv_cpu.cpp), where
-// an atom's T = X_A^T h_A sums over its edges (k = 1 to 29 in QM9) and each output value gets
+// an atom's T = X_A^T h_A sums over its edges (k = up to 28 in QM9) and each output value gets
 // only k products. oneDNN's sgemm packs both inputs on every such call and reached about 45% of
 // its peak there (AMD EPYC, 2 threads); this kernel reads them in place, keeps a block of C in
 // AVX-512 registers through the k products and writes it once, as float32 or, under
