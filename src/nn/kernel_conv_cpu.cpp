@@ -8,10 +8,14 @@
 // so that the H*U*V work per edge of forming R_uv (2.35) is never done and no per-edge
 // [U x V] weight or kernel exists. The backward pass (2.50)-(2.52) reassociates the same
 // way: dW = T^T dG, dT = dG W^T, dh[e] = X[e] dT[dst(e)], dX[e] = h[e] dT[dst(e)]^T, and
-// dF, dY from dX through the stage-1 contraction. T is rebuilt chunk by chunk in the
-// backward pass instead of being stored, so memory stays at O(E * P * d) plus one chunk per
-// thread. Each thread takes a contiguous range of atoms of about equal work (atom_chunks()), in
-// chunks, and runs its GEMMs on its own (blas.h).
+// dF, dY from dX through the stage-1 contraction. Each thread takes a contiguous range of
+// atoms of about equal work (atom_chunks()), in chunks (the edges into a destination atom
+// are contiguous), and runs all stages of a chunk on its own (GEMMs: blas.h): X is made for
+// the chunk's edges just before stage 2 reads it, T is rebuilt in the backward pass instead
+// of being stored, and each atom's dX goes through stage 1's backward as soon as it is made.
+// No E * P * d array exists: besides the per-edge gradients, memory is one chunk's X and T
+// per thread, and X and dX are read back from the cache rather than from the last-level
+// cache or memory.
 //
 // Stage 1 reads the features in a component-major copy (within each input entry, component
 // j outer and copy v inner) so that its inner loops run contiguously over v. T keeps H
@@ -125,93 +129,101 @@ void contract_harmonics(const PathCoefficients<T>& p, const T* y, T* cy) {
   }
 }
 
-constexpr int64_t kEdgeGrain = 16;
+// sum_v a[v] b[v] in 8 partial sums (over v mod 8) added at the end: a loop the compiler
+// vectorizes, as it may not reorder the additions of a single running sum.
+template <typename T>
+T dot(const T* a, const T* b, int64_t n) {
+  T lanes[8] = {};
+  int64_t v = 0;
+  for (; v + 8 <= n; v += 8) {
+    for (int l = 0; l < 8; ++l) lanes[l] += a[v + l] * b[v + l];
+  }
+  T sum = 0;
+  for (; v < n; ++v) sum += a[v] * b[v];
+  for (int l = 0; l < 8; ++l) sum += lanes[l];
+  return sum;
+}
 
-// Stage 1: X [E, d_out, P] of one output group.
+// Stage 1 for the edges [begin, end): X [end - begin, d_out, P] of one output group, on the
+// calling thread. Callers make X a chunk of atoms at a time, just before stage 2 reads it, so
+// that it is written to and read from the cache (the whole X, E * d * P values, was written
+// out and read back from the last-level cache, which bound stage 1 by its stores).
 template <typename T>
 void edge_messages(const Raw<T>& raw, const KernelOutputGroup& group, const std::vector<PathCoefficients<T>>& paths,
-                   T* x) {
+                   int64_t begin, int64_t end, T* x, std::vector<T>& cy) {
   const int64_t d = 2 * group.l_out + 1, columns = group.columns;
-  at::parallel_for(0, raw.num_edges, kEdgeGrain, [&](int64_t begin, int64_t end) {
-    std::vector<T> cy;
-    for (int64_t e = begin; e < end; ++e) {
-      const T* f = raw.features + raw.src[e] * raw.dim_in;
-      const T* y = raw.harmonics + e * raw.dim_harmonics;
-      T* xe = x + e * d * columns;
-      for (const auto& p : paths) {
-        const int64_t mul = p.path->mul_in;
-        cy.resize(p.d_in * d);
-        contract_harmonics(p, y + p.harmonics_offset, cy.data());
-        for (int64_t i = 0; i < d; ++i) {
-          T* row = xe + i * columns + p.path->column;
-          std::fill(row, row + mul, T(0));
-          for (int64_t j = 0; j < p.d_in; ++j) {
-            const T c = cy[j * d + i];
-            const T* fj = f + p.path->in_offset + j * mul;
-            for (int64_t v = 0; v < mul; ++v) row[v] += c * fj[v];
-          }
+  for (int64_t e = begin; e < end; ++e) {
+    const T* f = raw.features + raw.src[e] * raw.dim_in;
+    const T* y = raw.harmonics + e * raw.dim_harmonics;
+    T* xe = x + (e - begin) * d * columns;
+    for (const auto& p : paths) {
+      const int64_t mul = p.path->mul_in;
+      cy.resize(p.d_in * d);
+      contract_harmonics(p, y + p.harmonics_offset, cy.data());
+      const T* f0 = f + p.path->in_offset;
+      for (int64_t i = 0; i < d; ++i) {
+        T* row = xe + i * columns + p.path->column;
+        const T c0 = cy[i];
+        for (int64_t v = 0; v < mul; ++v) row[v] = c0 * f0[v];
+        for (int64_t j = 1; j < p.d_in; ++j) {
+          const T c = cy[j * d + i];
+          const T* fj = f0 + j * mul;
+          for (int64_t v = 0; v < mul; ++v) row[v] += c * fj[v];
         }
       }
     }
-  });
+  }
 }
 
-// Backward of stage 1: accumulates per-edge gradients of the source features
+// Backward of stage 1 for the edges [begin, end) (dx: their dX, from edge `begin` on), on the
+// calling thread: accumulates their rows of the gradients of the source features
 // (d_edge_features [E, dim_in], later summed into atoms) and of the harmonics.
 template <typename T>
 void edge_messages_backward(const Raw<T>& raw, const KernelOutputGroup& group,
-                            const std::vector<PathCoefficients<T>>& paths, const T* dx, T* d_edge_features,
-                            T* d_harmonics) {
+                            const std::vector<PathCoefficients<T>>& paths, int64_t begin, int64_t end, const T* dx,
+                            T* d_edge_features, T* d_harmonics, std::vector<T>& cy, std::vector<T>& m) {
   const int64_t d = 2 * group.l_out + 1, columns = group.columns;
-  at::parallel_for(0, raw.num_edges, kEdgeGrain, [&](int64_t begin, int64_t end) {
-    std::vector<T> cy, m;
-    for (int64_t e = begin; e < end; ++e) {
-      const T* f = raw.features + raw.src[e] * raw.dim_in;
-      const T* dxe = dx + e * d * columns;
-      for (const auto& p : paths) {
-        const int64_t mul = p.path->mul_in;
-        if (d_edge_features) {
-          // dF[j, v] += sum_i (n C Y)[j, i] dX[i, v]
-          cy.resize(p.d_in * d);
-          contract_harmonics(p, raw.harmonics + e * raw.dim_harmonics + p.harmonics_offset, cy.data());
-          for (int64_t j = 0; j < p.d_in; ++j) {
-            T* df = d_edge_features + e * raw.dim_in + p.path->in_offset + j * mul;
-            for (int64_t i = 0; i < d; ++i) {
-              const T c = cy[j * d + i];
-              const T* g = dxe + i * columns + p.path->column;
-              for (int64_t v = 0; v < mul; ++v) df[v] += c * g[v];
-            }
+  for (int64_t e = begin; e < end; ++e) {
+    const T* f = raw.features + raw.src[e] * raw.dim_in;
+    const T* dxe = dx + (e - begin) * d * columns;
+    for (const auto& p : paths) {
+      const int64_t mul = p.path->mul_in;
+      if (d_edge_features) {
+        // dF[j, v] += sum_i (n C Y)[j, i] dX[i, v]
+        cy.resize(p.d_in * d);
+        contract_harmonics(p, raw.harmonics + e * raw.dim_harmonics + p.harmonics_offset, cy.data());
+        for (int64_t j = 0; j < p.d_in; ++j) {
+          T* df = d_edge_features + e * raw.dim_in + p.path->in_offset + j * mul;
+          for (int64_t i = 0; i < d; ++i) {
+            const T c = cy[j * d + i];
+            const T* g = dxe + i * columns + p.path->column;
+            for (int64_t v = 0; v < mul; ++v) df[v] += c * g[v];
           }
         }
-        if (d_harmonics) {
-          // dY[k] += sum_{j,i} n C[j][k][i] M[j, i], M[j, i] = sum_v F[j, v] dX[i, v]
-          m.resize(p.d_in * d);
-          for (int64_t j = 0; j < p.d_in; ++j) {
-            const T* fj = f + p.path->in_offset + j * mul;
-            for (int64_t i = 0; i < d; ++i) {
-              const T* g = dxe + i * columns + p.path->column;
-              T sum = 0;
-              for (int64_t v = 0; v < mul; ++v) sum += fj[v] * g[v];
-              m[j * d + i] = sum;
-            }
-          }
-          T* dy = d_harmonics + e * raw.dim_harmonics + p.harmonics_offset;
-          for (int64_t j = 0; j < p.d_in; ++j) {
-            for (int64_t k = 0; k < p.d_filter; ++k) {
-              const T* c = p.cg.data() + (j * p.d_filter + k) * d;
-              T sum = 0;
-              for (int64_t i = 0; i < d; ++i) sum += c[i] * m[j * d + i];
-              dy[k] += sum;
-            }
+      }
+      if (d_harmonics) {
+        // dY[k] += sum_{j,i} n C[j][k][i] M[j, i], M[j, i] = sum_v F[j, v] dX[i, v]
+        m.resize(p.d_in * d);
+        for (int64_t j = 0; j < p.d_in; ++j) {
+          const T* fj = f + p.path->in_offset + j * mul;
+          for (int64_t i = 0; i < d; ++i) m[j * d + i] = dot(fj, dxe + i * columns + p.path->column, mul);
+        }
+        T* dy = d_harmonics + e * raw.dim_harmonics + p.harmonics_offset;
+        for (int64_t j = 0; j < p.d_in; ++j) {
+          for (int64_t k = 0; k < p.d_filter; ++k) {
+            const T* c = p.cg.data() + (j * p.d_filter + k) * d;
+            T sum = 0;
+            for (int64_t i = 0; i < d; ++i) sum += c[i] * m[j * d + i];
+            dy[k] += sum;
           }
         }
       }
     }
-  });
+  }
 }
 
-// Stage 2 for atoms [a0, a1): t[a - a0] = X_A^T h_A ([(i, c), H]). Runs on the calling
-// thread (callers parallelize over chunks of atoms). With `t16` (bf16-mixed, where only T's
+// Stage 2 for atoms [a0, a1): t[a - a0] = X_A^T h_A ([(i, c), H]), x their edges' X (from
+// edge offsets[a0] on). Runs on the calling thread (callers parallelize over chunks of atoms). With `t16` (bf16-mixed, where only T's
 // bfloat16 copy is multiplied) each atom's T goes to `t` (one atom's worth) and, while it is
 // still in cache, to its place in t16: the chunk's float32 T is never written out and read
 // back for a separate conversion.
@@ -221,7 +233,7 @@ void gather_to_atoms(const Raw<T>& raw, int64_t d, int64_t columns, const T* x, 
   const int64_t hidden = raw.hidden, size = d * columns * hidden, rows = d * columns;
   for (int64_t a = a0; a < a1; ++a) {
     const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
-    const T* xa = x + e0 * rows;
+    const T* xa = x + (e0 - raw.offsets[a0]) * rows;
     const T* ha = raw.radial + e0 * hidden;
     if constexpr (std::is_same_v<T, float>) {
       if (blas::has_small_k_gemm()) {  // K = the atom's edges: see small_k_gemm.h
@@ -324,6 +336,8 @@ void large_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, con
 struct AtomChunks {
   int64_t chunk = 1;            // atoms per chunk at most
   std::vector<int64_t> bounds;  // range p: atoms [bounds[p], bounds[p + 1])
+  int64_t max_chunk_edges = 0;  // the most edges into the atoms of one chunk (the size of its X)
+  int64_t max_atom_edges = 0;   // the most edges into one atom (the size of its dX)
   int64_t parts() const { return int64_t(bounds.size()) - 1; }
 };
 
@@ -344,6 +358,15 @@ AtomChunks atom_chunks(const int64_t* offsets, int64_t num_nodes, int64_t d, int
     if (work >= total * double(result.parts() + 1) / double(parts)) result.bounds.push_back(a + 1);
   }
   result.bounds.push_back(num_nodes);
+  for (int64_t p = 0; p < result.parts(); ++p) {
+    for (int64_t a0 = result.bounds[p]; a0 < result.bounds[p + 1]; a0 += result.chunk) {
+      const int64_t a1 = std::min(result.bounds[p + 1], a0 + result.chunk);
+      result.max_chunk_edges = std::max(result.max_chunk_edges, offsets[a1] - offsets[a0]);
+    }
+  }
+  for (int64_t a = 0; a < num_nodes; ++a) {
+    result.max_atom_edges = std::max(result.max_atom_edges, offsets[a + 1] - offsets[a]);
+  }
   return result;
 }
 
@@ -411,24 +434,26 @@ torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in, b
   for (const auto& group : plan.groups()) {
     const int64_t d = 2 * group.l_out + 1, columns = group.columns, mul = group.mul_out, block = raw.hidden * columns;
     const auto paths = path_coefficients<T>(group);
-    torch::Tensor x = torch::empty({raw.num_edges, d, columns}, options);
-    edge_messages(raw, group, paths, x.data_ptr<T>());
     const torch::Tensor w = weight_by_column(in.weight, group, raw.hidden);  // [(c, H), U]
     std::vector<uint16_t> w_bf16;
     const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w.numel(), w_bf16);
     const auto chunks = atom_chunks(raw.offsets, raw.num_nodes, d, raw.hidden, columns, mul);
     struct Buffers {
-      torch::Tensor t, gt;
+      torch::Tensor x, t, gt;  // x: a chunk's X (stage 1)
+      std::vector<T> cy;       // one path's n C Y
       std::vector<uint16_t> t_bf16;
     };
     const auto setup = [&](int64_t) {
-      return Buffers{torch::empty({mixed ? d : chunks.chunk * d, block}, options),
-                     torch::empty({chunks.chunk * d, mul}, options), {}};
+      return Buffers{torch::empty({chunks.max_chunk_edges, d * columns}, options),
+                     torch::empty({mixed ? d : chunks.chunk * d, block}, options),
+                     torch::empty({chunks.chunk * d, mul}, options), {}, {}};
     };
     for_each_chunk(chunks, setup, [&](Buffers& b, int64_t a0, int64_t a1) {
       const int64_t rows = (a1 - a0) * d, m = gemm_rows(mixed, rows, chunks.chunk * d);
+      T* x = b.x.template data_ptr<T>();
+      edge_messages(raw, group, paths, raw.offsets[a0], raw.offsets[a1], x, b.cy);
       T* t = b.t.template data_ptr<T>();
-      const uint16_t* t16 = gather_chunk(raw, mixed, d, columns, x.data_ptr<T>(), a0, a1, m, t, b.t_bf16);
+      const uint16_t* t16 = gather_chunk(raw, mixed, d, columns, x, a0, a1, m, t, b.t_bf16);
       large_gemm(false, false, m, mul, block, t, t16, block, w.data_ptr<T>(), w16, mul, T(0),
                  b.gt.template data_ptr<T>(), mul);
       scatter_output(group, d, b.gt.template data_ptr<T>(), a0, a1, output.data_ptr<T>(), dim_out);
@@ -444,7 +469,7 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
   const Raw<T> raw(in, features);
   const auto options = in.features.options();
   const bool need_features = needed[0], need_harmonics = needed[1], need_radial = needed[2], need_weight = needed[3];
-  const bool need_dx = need_features || need_harmonics;
+  const bool need_dx = need_features || need_harmonics, need_x = need_weight || need_radial;
   const int64_t hidden = raw.hidden;
 
   KernelConvGradients grads;
@@ -453,12 +478,13 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
   if (need_harmonics) grads.harmonics = torch::zeros({raw.num_edges, raw.dim_harmonics}, options);
   if (need_radial) grads.radial = torch::zeros({raw.num_edges, hidden}, options);
   if (need_weight) grads.weight = torch::zeros({hidden, plan.num_weights()}, options);
+  T* d_edge_features_data = need_features ? d_edge_features.data_ptr<T>() : nullptr;
+  T* d_harmonics_data = need_harmonics ? grads.harmonics.data_ptr<T>() : nullptr;
 
   for (const auto& group : plan.groups()) {
     const int64_t d = 2 * group.l_out + 1, columns = group.columns, mul = group.mul_out, block = hidden * columns;
+    const int64_t width = d * columns;
     const auto paths = path_coefficients<T>(group);
-    torch::Tensor x = torch::empty({raw.num_edges, d, columns}, options);
-    edge_messages(raw, group, paths, x.data_ptr<T>());
     // dG of this group as [N * d, U] (component-major, like stage 3's output).
     std::vector<torch::Tensor> pieces;
     for (const auto& slice : group.slices) {
@@ -468,18 +494,20 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
     const torch::Tensor w = weight_by_column(in.weight, group, hidden);
     std::vector<uint16_t> w_bf16;
     const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w.numel(), w_bf16);
-    torch::Tensor dx = need_dx ? torch::empty({raw.num_edges, d, columns}, options) : torch::Tensor();
     const auto chunks = atom_chunks(raw.offsets, raw.num_nodes, d, hidden, columns, mul);
     // Each thread's part of dW, keyed by its first range and summed in range order below, so
     // that the result does not depend on which thread finishes first.
     std::mutex dw_mutex;
     std::vector<std::pair<int64_t, torch::Tensor>> dw_parts;
     struct Buffers {
-      torch::Tensor t, dw, dt;
+      torch::Tensor x, dx, t, dw, dt;  // x: a chunk's X, dx: one atom's dX
+      std::vector<T> cy, m;            // stage 1's per-path scratch
       std::vector<uint16_t> t_bf16, dg_bf16;
     };
     const auto setup = [&](int64_t first_range) {
       Buffers b;
+      if (need_x) b.x = torch::empty({chunks.max_chunk_edges, width}, options);
+      if (need_dx) b.dx = torch::empty({chunks.max_atom_edges, width}, options);
       if (need_weight) {
         b.t = torch::empty({mixed ? d : chunks.chunk * d, block}, options);  // one atom's under bf16-mixed
         b.dw = torch::zeros({block, mul}, options);
@@ -491,41 +519,41 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
     };
     for_each_chunk(chunks, setup, [&](Buffers& b, int64_t a0, int64_t a1) {
       const int64_t rows = (a1 - a0) * d, m = gemm_rows(mixed, rows, chunks.chunk * d);
+      const int64_t e_begin = raw.offsets[a0];
+      T* x = need_x ? b.x.template data_ptr<T>() : nullptr;
+      if (need_x) edge_messages(raw, group, paths, e_begin, raw.offsets[a1], x, b.cy);
       const T* dg = dgt.data_ptr<T>() + a0 * d * mul;
       const uint16_t* dg16 = bf16_copy(mixed, dg, rows * mul, m * mul, b.dg_bf16);
       if (need_weight) {  // dW += T^T dG
         T* t = b.t.template data_ptr<T>();
-        const uint16_t* t16 = gather_chunk(raw, mixed, d, columns, x.data_ptr<T>(), a0, a1, m, t, b.t_bf16);
+        const uint16_t* t16 = gather_chunk(raw, mixed, d, columns, x, a0, a1, m, t, b.t_bf16);
         large_gemm(true, false, block, mul, m, t, t16, block, dg, dg16, mul, T(1), b.dw.template data_ptr<T>(), mul);
       }
       if (!need_radial && !need_dx) return;
-      // dT = dG W^T, then per atom: dh[e] += X[e] dT_A ([(i, c)] . [(i, c), H]), dX[e] = h[e] dT_A^T.
+      // dT = dG W^T, then per atom: dh[e] += X[e] dT_A ([(i, c)] . [(i, c), H]), dX[e] = h[e] dT_A^T,
+      // and dX through stage 1's backward while the atom's dX is in cache.
       const T* dt = b.dt.template data_ptr<T>();
       large_gemm(false, true, m, block, mul, dg, dg16, mul, w.data_ptr<T>(), w16, mul, T(0), b.dt.template data_ptr<T>(),
                  block);
-      const int64_t width = d * columns;
       for (int64_t a = a0; a < a1; ++a) {
         const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
         if (n == 0) continue;
         const T* dta = dt + (a - a0) * width * hidden;
         if (need_radial) {
-          blas::gemm(false, false, n, hidden, width, T(1), x.data_ptr<T>() + e0 * width, width, dta, hidden, T(1),
+          blas::gemm(false, false, n, hidden, width, T(1), x + (e0 - e_begin) * width, width, dta, hidden, T(1),
                      grads.radial.data_ptr<T>() + e0 * hidden, hidden);
         }
         if (need_dx) {
-          blas::gemm(false, true, n, width, hidden, T(1), raw.radial + e0 * hidden, hidden, dta, hidden, T(0),
-                     dx.data_ptr<T>() + e0 * width, width);
+          T* dx = b.dx.template data_ptr<T>();
+          blas::gemm(false, true, n, width, hidden, T(1), raw.radial + e0 * hidden, hidden, dta, hidden, T(0), dx,
+                     width);
+          edge_messages_backward(raw, group, paths, e0, e0 + n, dx, d_edge_features_data, d_harmonics_data, b.cy, b.m);
         }
       }
     });
     if (need_weight) {
       std::sort(dw_parts.begin(), dw_parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       add_weight_parts<T>(group, hidden, dw_parts, grads.weight);
-    }
-    if (need_dx) {
-      edge_messages_backward(raw, group, paths, dx.data_ptr<T>(),
-                             need_features ? d_edge_features.data_ptr<T>() : nullptr,
-                             need_harmonics ? grads.harmonics.data_ptr<T>() : nullptr);
     }
   }
   if (need_features) {
