@@ -26,8 +26,10 @@
 // Under GemmPrecision::bf16_mixed the three large GEMMs (stage 3, dW, dT: K or N = H * P,
 // most of the op's arithmetic at large U) round their inputs to bfloat16 and accumulate in
 // float32 (bf16_gemm.h); stage 2 converts each atom's T as it makes it (only the bfloat16
-// copy is multiplied), dT, the outputs and the gradients stay float32, and so does the
-// arithmetic of the per-atom GEMMs of stage 2 and its backward.
+// copy is multiplied). The per-atom GEMMs of the backward pass (dh, dX) multiply bfloat16
+// copies of X and h by each atom's dT, packed once for each product (bf16_pair_gemm.h), and
+// accumulate in float32. dT, the outputs and the gradients stay float32, and so does the
+// arithmetic of stage 2.
 //
 // Stage 2's per-atom GEMMs sum over the atom's edges only (K = up to 28 in QM9): where the CPU
 // has AVX-512 with AVX512_BF16 they run in small_k_gemm.h's kernel, which writes T (or its
@@ -44,6 +46,7 @@
 #include <vector>
 
 #include "bf16_gemm.h"
+#include "bf16_pair_gemm.h"
 #include "blas.h"
 #include "small_k_gemm.h"
 
@@ -424,6 +427,46 @@ void add_weight_parts(const KernelOutputGroup& group, int64_t hidden,
   });
 }
 
+// n rounded up to even: the leading dimension of bf16_rows_in_pairs().
+int64_t even(int64_t n) { return (n + 1) / 2 * 2; }
+
+// A bfloat16 tensor's values as the raw bits that blas:: takes.
+uint16_t* bf16_bits(torch::Tensor& buffer) { return reinterpret_cast<uint16_t*>(buffer.data_ptr<at::BFloat16>()); }
+
+// Under bf16-mixed (float32 only): rows x cols values (leading dimension cols) in bfloat16 bits
+// in dst, with leading dimension even(cols) and a zero after each row of odd length: the A of
+// bf16_pair_gemm(), which reads its rows in pairs.
+template <typename T>
+void bf16_rows_in_pairs(const T* src, int64_t rows, int64_t cols, torch::Tensor& dst) {
+  if constexpr (std::is_same_v<T, float>) {
+    const int64_t ld = even(cols);
+    uint16_t* out = bf16_bits(dst);
+    at::parallel_for(0, rows, 256, [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r) {
+        blas::to_bfloat16(src + r * cols, cols, out + r * ld);
+        if (ld > cols) out[r * ld + cols] = 0;
+      }
+    });
+  }
+}
+
+// Under bf16-mixed, the per-atom GEMMs of the backward pass for one atom with n edges, from dta,
+// its dT [(i, c), H] in float32: dh[e] += X[e] dT_A with x16 its edges' X and dX[e] = h[e] dT_A^T
+// with radial16 their h, both in bf16_rows_in_pairs()'s layout, dT_A packed for each product
+// in turn (bf16_pair_gemm.h); dh or dx nullptr where not needed.
+// `packed` holds even(width) * even(hidden) values.
+void atom_backward_bf16(int64_t n, int64_t width, int64_t hidden, const float* dta, const uint16_t* x16,
+                        const uint16_t* radial16, float* dh, float* dx, uint16_t* packed) {
+  if (dh) {
+    blas::pack_pairs_of_rows(width, hidden, dta, hidden, packed);
+    blas::bf16_pair_gemm(n, hidden, width, x16, even(width), packed, dh, hidden, true);
+  }
+  if (dx) {
+    blas::pack_pairs_of_columns(hidden, width, dta, hidden, packed);
+    blas::bf16_pair_gemm(n, width, hidden, radial16, even(hidden), packed, dx, width, false);
+  }
+}
+
 template <typename T>
 torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in, bool mixed) {
   const torch::Tensor features = to_component_major(plan.rs_in(), in.features);
@@ -480,6 +523,11 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
   if (need_weight) grads.weight = torch::zeros({hidden, plan.num_weights()}, options);
   T* d_edge_features_data = need_features ? d_edge_features.data_ptr<T>() : nullptr;
   T* d_harmonics_data = need_harmonics ? grads.harmonics.data_ptr<T>() : nullptr;
+  torch::Tensor radial16;  // under bf16-mixed: h for the per-atom dX products
+  if (mixed && need_dx) {
+    radial16 = torch::empty({raw.num_edges, even(hidden)}, options.dtype(torch::kBFloat16));
+    bf16_rows_in_pairs(raw.radial, raw.num_edges, hidden, radial16);
+  }
 
   for (const auto& group : plan.groups()) {
     const int64_t d = 2 * group.l_out + 1, columns = group.columns, mul = group.mul_out, block = hidden * columns;
@@ -501,6 +549,7 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
     std::vector<std::pair<int64_t, torch::Tensor>> dw_parts;
     struct Buffers {
       torch::Tensor x, dx, t, dw, dt;  // x: a chunk's X, dx: one atom's dX
+      torch::Tensor x16, dt_packed;    // under bf16-mixed: x in bfloat16, one atom's dT packed
       std::vector<T> cy, m;            // stage 1's per-path scratch
       std::vector<uint16_t> t_bf16, dg_bf16;
     };
@@ -508,6 +557,12 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
       Buffers b;
       if (need_x) b.x = torch::empty({chunks.max_chunk_edges, width}, options);
       if (need_dx) b.dx = torch::empty({chunks.max_atom_edges, width}, options);
+      if (mixed && need_radial) {
+        b.x16 = torch::empty({chunks.max_chunk_edges, even(width)}, options.dtype(torch::kBFloat16));
+      }
+      if (mixed && (need_radial || need_dx)) {
+        b.dt_packed = torch::empty({even(width) * even(hidden)}, options.dtype(torch::kBFloat16));
+      }
       if (need_weight) {
         b.t = torch::empty({mixed ? d : chunks.chunk * d, block}, options);  // one atom's under bf16-mixed
         b.dw = torch::zeros({block, mul}, options);
@@ -522,6 +577,7 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
       const int64_t e_begin = raw.offsets[a0];
       T* x = need_x ? b.x.template data_ptr<T>() : nullptr;
       if (need_x) edge_messages(raw, group, paths, e_begin, raw.offsets[a1], x, b.cy);
+      if (mixed && need_radial) bf16_rows_in_pairs(x, raw.offsets[a1] - e_begin, width, b.x16);
       const T* dg = dgt.data_ptr<T>() + a0 * d * mul;
       const uint16_t* dg16 = bf16_copy(mixed, dg, rows * mul, m * mul, b.dg_bf16);
       if (need_weight) {  // dW += T^T dG
@@ -539,14 +595,25 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
         const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
         if (n == 0) continue;
         const T* dta = dt + (a - a0) * width * hidden;
-        if (need_radial) {
-          blas::gemm(false, false, n, hidden, width, T(1), x + (e0 - e_begin) * width, width, dta, hidden, T(1),
-                     grads.radial.data_ptr<T>() + e0 * hidden, hidden);
+        T* dx = need_dx ? b.dx.template data_ptr<T>() : nullptr;
+        if (mixed) {
+          if constexpr (std::is_same_v<T, float>) {
+            atom_backward_bf16(n, width, hidden, dta, need_radial ? bf16_bits(b.x16) + (e0 - e_begin) * even(width) : nullptr,
+                               need_dx ? bf16_bits(radial16) + e0 * even(hidden) : nullptr,
+                               need_radial ? grads.radial.data_ptr<T>() + e0 * hidden : nullptr, dx,
+                               bf16_bits(b.dt_packed));
+          }
+        } else {
+          if (need_radial) {
+            blas::gemm(false, false, n, hidden, width, T(1), x + (e0 - e_begin) * width, width, dta, hidden, T(1),
+                       grads.radial.data_ptr<T>() + e0 * hidden, hidden);
+          }
+          if (need_dx) {
+            blas::gemm(false, true, n, width, hidden, T(1), raw.radial + e0 * hidden, hidden, dta, hidden, T(0), dx,
+                       width);
+          }
         }
         if (need_dx) {
-          T* dx = b.dx.template data_ptr<T>();
-          blas::gemm(false, true, n, width, hidden, T(1), raw.radial + e0 * hidden, hidden, dta, hidden, T(0), dx,
-                     width);
           edge_messages_backward(raw, group, paths, e0, e0 + n, dx, d_edge_features_data, d_harmonics_data, b.cy, b.m);
         }
       }

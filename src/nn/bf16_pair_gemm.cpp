@@ -1,0 +1,192 @@
+#include "bf16_pair_gemm.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "e3/nn/gemm_precision.h"
+
+// GCC 12's AVX-512 shuffle intrinsics pass a deliberately undefined vector as the value of
+// masked-off lanes (there are none here) and then warn that it may be used uninitialized.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#define E3_PAIR_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+
+namespace e3::nn::blas {
+namespace {
+
+// The lanes [0, count) of a 16-lane vector.
+inline __mmask16 first_lanes(int64_t count) {
+  return count >= 16 ? __mmask16(0xffff) : count <= 0 ? __mmask16(0) : __mmask16((1u << count) - 1);
+}
+
+// Transposes a 16 x 16 matrix of 32-bit elements held one row per register: 32-bit, then
+// 64-bit interleaves within each 128-bit lane leave 4 x 4 blocks transposed in place, and two
+// rounds of 128-bit lane shuffles move the blocks.
+E3_PAIR_TARGET __attribute__((always_inline)) inline void transpose16(__m512i r[16]) {
+  __m512i a[16], b[16];
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; ++i) {
+    a[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+    a[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+  }
+  // b[4 g + q], lane L: column 4 L + q of rows 4 g .. 4 g + 3.
+#pragma GCC unroll 4
+  for (int g = 0; g < 4; ++g) {
+    b[4 * g] = _mm512_unpacklo_epi64(a[4 * g], a[4 * g + 2]);
+    b[4 * g + 1] = _mm512_unpackhi_epi64(a[4 * g], a[4 * g + 2]);
+    b[4 * g + 2] = _mm512_unpacklo_epi64(a[4 * g + 1], a[4 * g + 3]);
+    b[4 * g + 3] = _mm512_unpackhi_epi64(a[4 * g + 1], a[4 * g + 3]);
+  }
+  // Row 4 L + q of the result: lane G from b[4 G + q], lane L.
+#pragma GCC unroll 4
+  for (int q = 0; q < 4; ++q) {
+    const __m512i t0 = _mm512_shuffle_i32x4(b[q], b[4 + q], 0x44), t1 = _mm512_shuffle_i32x4(b[q], b[4 + q], 0xee);
+    const __m512i t2 = _mm512_shuffle_i32x4(b[8 + q], b[12 + q], 0x44);
+    const __m512i t3 = _mm512_shuffle_i32x4(b[8 + q], b[12 + q], 0xee);
+    r[q] = _mm512_shuffle_i32x4(t0, t2, 0x88);
+    r[4 + q] = _mm512_shuffle_i32x4(t0, t2, 0xdd);
+    r[8 + q] = _mm512_shuffle_i32x4(t1, t3, 0x88);
+    r[12 + q] = _mm512_shuffle_i32x4(t1, t3, 0xdd);
+  }
+}
+
+E3_PAIR_TARGET void pack_rows(int64_t k, int64_t n, const float* b, int64_t ldb, uint16_t* packed) {
+  // Word 2 j of the result is word j of the converted pair (row 2 p), word 2 j + 1 word 16 + j (row 2 p + 1).
+  alignas(64) static const uint16_t kInterleave[32] = {0, 16, 1, 17, 2,  18, 3,  19, 4,  20, 5,  21, 6,  22, 7,  23,
+                                                       8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+  const __m512i interleave = _mm512_load_si512(kInterleave);
+  const int64_t pairs = (k + 1) / 2;
+  for (int64_t p = 0; p < pairs; ++p) {
+    const float* row0 = b + 2 * p * ldb;
+    const bool second = 2 * p + 1 < k;
+    uint16_t* out = packed + p * n * 2;
+    for (int64_t j = 0; j < n; j += 16) {
+      const __mmask16 mask = first_lanes(n - j);
+      const __m512 v0 = _mm512_maskz_loadu_ps(mask, row0 + j);
+      const __m512 v1 = second ? _mm512_maskz_loadu_ps(mask, row0 + ldb + j) : _mm512_setzero_ps();
+      const auto both = reinterpret_cast<__m512i>(_mm512_cvtne2ps_pbh(v1, v0));
+      _mm512_mask_storeu_epi32(out + 2 * j, mask, _mm512_permutexvar_epi16(interleave, both));
+    }
+  }
+}
+
+E3_PAIR_TARGET void pack_columns(int64_t k, int64_t n, const float* bt, int64_t ldbt, uint16_t* packed) {
+  const int64_t pairs = (k + 1) / 2;
+  for (int64_t c0 = 0; c0 < n; c0 += 16) {
+    const int64_t rows = std::min<int64_t>(16, n - c0);
+    const __mmask16 columns = first_lanes(rows);
+    for (int64_t p0 = 0; p0 < pairs; p0 += 16) {
+      // Rows c0 .. c0 + 15 of Bt, values 2 p0 .. 2 p0 + 31 of each: 16 pairs, one 32-bit element each.
+      const __mmask16 low = first_lanes(k - 2 * p0), high = first_lanes(k - 2 * p0 - 16);
+      __m512i r[16];
+#pragma GCC unroll 16
+      for (int i = 0; i < 16; ++i) {
+        if (i < rows) {
+          const float* src = bt + (c0 + i) * ldbt + 2 * p0;
+          r[i] = reinterpret_cast<__m512i>(
+              _mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(high, src + 16), _mm512_maskz_loadu_ps(low, src)));
+        } else {
+          r[i] = _mm512_setzero_si512();
+        }
+      }
+      transpose16(r);
+#pragma GCC unroll 16
+      for (int j = 0; j < 16; ++j) {
+        if (p0 + j < pairs) _mm512_mask_storeu_epi32(packed + ((p0 + j) * n + c0) * 2, columns, r[j]);
+      }
+    }
+  }
+}
+
+// A block of C is R rows of 4 16-float vectors (64 columns): 24 accumulators at most, with the 4
+// vectors of B of one pair of k and a broadcast pair of A, in the 32 AVX-512 registers.
+constexpr int kRows = 6;
+constexpr int kVectors = 4;
+
+template <int R>
+E3_PAIR_TARGET __attribute__((always_inline)) inline void block(int64_t pairs, int64_t n, const uint16_t* a,
+                                                                int64_t lda, const uint16_t* packed, float* c,
+                                                                int64_t ldc, int64_t c0, const __mmask16* masks,
+                                                                bool accumulate) {
+  __m512 sum[R][kVectors];
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 4
+    for (int v = 0; v < kVectors; ++v) {
+      sum[r][v] = accumulate ? _mm512_maskz_loadu_ps(masks[v], c + r * ldc + c0 + 16 * v) : _mm512_setzero_ps();
+    }
+  }
+  for (int64_t p = 0; p < pairs; ++p) {
+    const uint16_t* bp = packed + (p * n + c0) * 2;
+    __m512bh bv[kVectors];
+#pragma GCC unroll 4
+    for (int v = 0; v < kVectors; ++v) {
+      bv[v] = reinterpret_cast<__m512bh>(_mm512_maskz_loadu_epi32(masks[v], bp + 32 * v));
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) {
+      int32_t pair;
+      std::memcpy(&pair, a + r * lda + 2 * p, sizeof pair);
+      const auto x = reinterpret_cast<__m512bh>(_mm512_set1_epi32(pair));
+#pragma GCC unroll 4
+      for (int v = 0; v < kVectors; ++v) sum[r][v] = _mm512_dpbf16_ps(sum[r][v], x, bv[v]);
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 4
+    for (int v = 0; v < kVectors; ++v) _mm512_mask_storeu_ps(c + r * ldc + c0 + 16 * v, masks[v], sum[r][v]);
+  }
+}
+
+E3_PAIR_TARGET void run(int64_t m, int64_t n, int64_t k, const uint16_t* a, int64_t lda, const uint16_t* packed,
+                        float* c, int64_t ldc, bool accumulate) {
+  const int64_t pairs = (k + 1) / 2;
+  for (int64_t c0 = 0; c0 < n; c0 += 16 * kVectors) {
+    __mmask16 masks[kVectors];
+    for (int v = 0; v < kVectors; ++v) masks[v] = first_lanes(n - (c0 + 16 * v));
+    int64_t r0 = 0;
+    for (; r0 + kRows <= m; r0 += kRows) {
+      block<kRows>(pairs, n, a + r0 * lda, lda, packed, c + r0 * ldc, ldc, c0, masks, accumulate);
+    }
+    const uint16_t* ar = a + r0 * lda;
+    float* cr = c + r0 * ldc;
+    switch (m - r0) {
+      case 5: block<5>(pairs, n, ar, lda, packed, cr, ldc, c0, masks, accumulate); break;
+      case 4: block<4>(pairs, n, ar, lda, packed, cr, ldc, c0, masks, accumulate); break;
+      case 3: block<3>(pairs, n, ar, lda, packed, cr, ldc, c0, masks, accumulate); break;
+      case 2: block<2>(pairs, n, ar, lda, packed, cr, ldc, c0, masks, accumulate); break;
+      case 1: block<1>(pairs, n, ar, lda, packed, cr, ldc, c0, masks, accumulate); break;
+      default: break;
+    }
+  }
+}
+
+void check_cpu(const char* function) {
+  static const bool has = cpu_has_bf16_gemm();
+  if (!has) throw std::logic_error(std::string(function) + ": this CPU lacks AVX-512 with AVX512_BF16");
+}
+
+}  // namespace
+
+void pack_pairs_of_rows(int64_t k, int64_t n, const float* b, int64_t ldb, uint16_t* packed) {
+  check_cpu("pack_pairs_of_rows");
+  pack_rows(k, n, b, ldb, packed);
+}
+
+void pack_pairs_of_columns(int64_t k, int64_t n, const float* bt, int64_t ldbt, uint16_t* packed) {
+  check_cpu("pack_pairs_of_columns");
+  pack_columns(k, n, bt, ldbt, packed);
+}
+
+void bf16_pair_gemm(int64_t m, int64_t n, int64_t k, const uint16_t* a, int64_t lda, const uint16_t* packed, float* c,
+                    int64_t ldc, bool accumulate) {
+  check_cpu("bf16_pair_gemm");
+  run(m, n, k, a, lda, packed, c, ldc, accumulate);
+}
+
+}  // namespace e3::nn::blas

@@ -1,0 +1,33 @@
+#pragma once
+// C = A B in bfloat16 with float32 accumulation for the fused op's per-atom GEMMs of the
+// backward pass under bf16-mixed (kernel_conv_cpu.cpp): dh[e] = X[e] dT_A (k = the atom's
+// d * P columns) and dX[e] = h[e] dT_A^T (k = the H radial units), each with m = the atom's
+// edges (up to 28 in QM9). oneDNN's matmul would pack B on every such call; here dT_A is packed
+// once for each of the two products, in the layout AVX512_BF16's dot product reads (each
+// 32-bit element of B a pair of consecutive k, "pairs of rows"), and the kernel keeps a block of
+// C in registers. Runs on the calling thread, like blas::gemm (blas.h). Needs AVX-512 with
+// AVX512_BF16 (cpu_has_bf16_gemm(), gemm_precision.h): bf16-mixed, its only caller, is refused
+// without it.
+
+#include <cstdint>
+
+namespace e3::nn::blas {
+
+/// The packed B of bf16_pair_gemm() from B [k, n] (float32, row major, leading dimension ldb):
+/// packed[(p * n + j) * 2 + s] = B[2 p + s, j] rounded as to_bfloat16() rounds (bf16_gemm.h),
+/// for p < ceil(k / 2); a row 2 p + 1 = k past an odd k is zero.
+void pack_pairs_of_rows(int64_t k, int64_t n, const float* b, int64_t ldb, uint16_t* packed);
+
+/// The same for B = Bt^T, given Bt [n, k] (float32, row major, leading dimension ldbt):
+/// packed[(p * n + j) * 2 + s] = Bt[j, 2 p + s].
+void pack_pairs_of_columns(int64_t k, int64_t n, const float* bt, int64_t ldbt, uint16_t* packed);
+
+/// C[m, n] = A B, or C += A B with `accumulate`: A [m, k] bfloat16 bits, row major with leading
+/// dimension lda (even, at least k; for an odd k, A[i, k] must hold zero, since the kernel reads
+/// A in pairs), B packed by pack_pairs_of_rows() or pack_pairs_of_columns(), C float32 with
+/// leading dimension ldc. Each value of C is its start value plus the k products, exact in
+/// float32, added in float32 (in an order of the hardware's choosing within each pair).
+void bf16_pair_gemm(int64_t m, int64_t n, int64_t k, const uint16_t* a, int64_t lda, const uint16_t* packed, float* c,
+                    int64_t ldc, bool accumulate);
+
+}  // namespace e3::nn::blas
