@@ -19,27 +19,21 @@
 #include <vector>
 
 #include "e3/nn/gemm_precision.h"
+#include "gemm_checks.h"
 #include "nn/bf16_gemm.h"
 #include "nn/bf16_pair_gemm.h"
 
 namespace e3::nn::blas {
 namespace {
 
-struct Shape {
-  int64_t m, n, k;
-};
+using Shape = e3::testing::GemmShape;
+using e3::testing::float32_sum_gamma;
+using e3::testing::normal_floats;
 
 // The fused op's shapes (m = an atom's edges; n, k = H = 128 and d * P = 381 or 85) and the
 // kernel's remainders: rows past blocks of 6, columns past vectors of 16 and blocks of 64, odd k.
 const Shape kShapes[] = {{1, 1, 1},     {5, 17, 3},   {6, 64, 2},   {7, 65, 33}, {13, 128, 381},
                          {18, 381, 128}, {28, 85, 128}, {18, 128, 85}, {3, 15, 31}, {12, 200, 64}};
-
-std::vector<float> random_values(size_t count, std::mt19937& generator) {
-  std::normal_distribution<float> normal;
-  std::vector<float> values(count);
-  for (auto& value : values) value = normal(generator);
-  return values;
-}
 
 float bfloat16_value(uint16_t bits) {
   const uint32_t word = uint32_t(bits) << 16;
@@ -62,7 +56,7 @@ struct PackCase {
 };
 
 PackCase pack_case(const Shape& s, std::mt19937& generator) {
-  PackCase c{s, random_values(size_t(s.k * s.n), generator), std::vector<float>(size_t(s.k * s.n)), {}};
+  PackCase c{s, normal_floats(size_t(s.k * s.n), generator), std::vector<float>(size_t(s.k * s.n)), {}};
   for (int64_t r = 0; r < s.k; ++r) {
     for (int64_t j = 0; j < s.n; ++j) c.bt[size_t(j * s.k + r)] = c.b[size_t(r * s.n + j)];
   }
@@ -99,11 +93,6 @@ TEST(Bf16PairGemm, PackingRowsOrColumnsGivesEachPairOfRowsRoundedToBfloat16) {
   }
 }
 
-double gamma(int64_t k) {
-  const double u = std::ldexp(1.0, -24);
-  return double(k) * u / (1.0 - double(k) * u);
-}
-
 void expect_product_within_bound(bool accumulate) {
   std::mt19937 generator(accumulate ? 8 : 7);
   for (const auto& s : kShapes) {
@@ -112,12 +101,12 @@ void expect_product_within_bound(bool accumulate) {
     pack_pairs_of_rows(s.k, s.n, c.b.data(), s.n, packed.data());
     // A with an even leading dimension and, for an odd k, a zero after each row.
     const int64_t lda = (s.k + 1) / 2 * 2;
-    const auto a = random_values(size_t(s.m * s.k), generator);
+    const auto a = normal_floats(size_t(s.m * s.k), generator);
     std::vector<uint16_t> a16(size_t(s.m * lda), 0);
     for (int64_t i = 0; i < s.m; ++i) to_bfloat16(a.data() + i * s.k, s.k, a16.data() + i * lda);
     // C with two columns past n, which must keep their value.
     const int64_t ldc = s.n + 2;
-    const auto start = random_values(size_t(s.m * ldc), generator);
+    const auto start = normal_floats(size_t(s.m * ldc), generator);
     std::vector<float> out = start;
     bf16_pair_gemm(s.m, s.n, s.k, a16.data(), lda, packed.data(), out.data(), ldc, accumulate);
     for (int64_t i = 0; i < s.m; ++i) {
@@ -131,7 +120,7 @@ void expect_product_within_bound(bool accumulate) {
           magnitude += std::abs(product);
         }
         const double value = out[size_t(i * ldc + j)];
-        ASSERT_LE(std::abs(value - exact), gamma(s.k) * magnitude)
+        ASSERT_LE(std::abs(value - exact), float32_sum_gamma(s.k) * magnitude)
             << "m " << s.m << ", n " << s.n << ", k " << s.k << ": C[" << i << ", " << j << "]";
       }
       for (int64_t j = s.n; j < ldc; ++j) {

@@ -12,18 +12,15 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "gemm_checks.h"
+
 namespace e3::nn {
 namespace {
-
-double gamma(int64_t k) {
-  const double u = std::ldexp(1.0, -24);
-  return double(k) * u / (1.0 - double(k) * u);
-}
 
 // Every element of `value` within gamma_K * bound of `exact` (bound: the products' |a||b| sums).
 void expect_within(const torch::Tensor& value, const torch::Tensor& exact, const torch::Tensor& bound, int64_t k,
                    const char* what) {
-  const auto excess = (value.to(torch::kDouble) - exact).abs() - gamma(k) * bound;
+  const auto excess = (value.to(torch::kDouble) - exact).abs() - e3::testing::float32_sum_gamma(k) * bound;
   EXPECT_LE(excess.max().item<double>(), 0.0) << what;
 }
 

@@ -11,25 +11,18 @@
 #include <random>
 #include <vector>
 
+#include "gemm_checks.h"
 #include "nn/bf16_gemm.h"
 #include "nn/small_k_gemm.h"
 
 namespace e3::nn::blas {
 namespace {
 
-struct Shape {
-  int64_t m, n, k;
-};
+using Shape = e3::testing::GemmShape;
+using e3::testing::normal_floats;
 
 const Shape kShapes[] = {{1, 1, 1},  {5, 17, 3},  {6, 64, 2},  {7, 65, 1},   {13, 128, 18},
                          {85, 128, 29}, {381, 128, 7}, {12, 200, 0}, {3, 15, 11}, {64, 63, 5}};
-
-std::vector<float> random_values(size_t count, std::mt19937& generator) {
-  std::normal_distribution<float> normal;
-  std::vector<float> values(count);
-  for (auto& value : values) value = normal(generator);
-  return values;
-}
 
 // C[r, c] = fma(A[k-1, r], B[k-1, c], ... fma(A[0, r], B[0, c], 0)), in float32.
 std::vector<float> fma_chain(const Shape& s, const std::vector<float>& a, const std::vector<float>& b) {
@@ -48,7 +41,7 @@ TEST(SmallKGemm, EachValueIsTheChainOfFusedMultiplyAddsInTheOrderOfK) {
   if (!has_small_k_gemm()) GTEST_SKIP() << "this CPU lacks AVX-512 with AVX512_BF16";
   std::mt19937 generator(3);
   for (const auto& s : kShapes) {
-    const auto a = random_values(size_t(s.k * s.m), generator), b = random_values(size_t(s.k * s.n), generator);
+    const auto a = normal_floats(size_t(s.k * s.m), generator), b = normal_floats(size_t(s.k * s.n), generator);
     std::vector<float> c(size_t(s.m * s.n), std::nanf(""));  // every value must be written
     small_k_gemm_tn(s.m, s.n, s.k, a.data(), b.data(), c.data());
     const auto expected = fma_chain(s, a, b);
@@ -61,7 +54,7 @@ TEST(SmallKGemm, Bfloat16OutputIsTheRoundedFloat32Output) {
   if (!has_small_k_gemm()) GTEST_SKIP() << "this CPU lacks AVX-512 with AVX512_BF16";
   std::mt19937 generator(4);
   for (const auto& s : kShapes) {
-    const auto a = random_values(size_t(s.k * s.m), generator), b = random_values(size_t(s.k * s.n), generator);
+    const auto a = normal_floats(size_t(s.k * s.m), generator), b = normal_floats(size_t(s.k * s.n), generator);
     std::vector<float> c(size_t(s.m * s.n));
     small_k_gemm_tn(s.m, s.n, s.k, a.data(), b.data(), c.data());
     std::vector<uint16_t> rounded(c.size()), c16(c.size(), uint16_t(0xffff));
