@@ -102,26 +102,59 @@ E3_PAIR_TARGET void pack_columns(int64_t k, int64_t n, const float* bt, int64_t 
   }
 }
 
+// Where the kernel reads A's pairs: row i, pair p (values 2 p and 2 p + 1 of k).
+struct RowMajorA {  // A [m, k] row major
+  const uint16_t* a;
+  int64_t lda;
+  const uint16_t* pair(int64_t i, int64_t p) const { return a + i * lda + 2 * p; }
+};
+struct PackedTransposedA {  // At [k, m] packed by pack_pairs_of_rows()
+  const uint16_t* at;
+  int64_t m;
+  const uint16_t* pair(int64_t i, int64_t p) const { return at + (p * m + i) * 2; }
+};
+
+// Where C's block goes: float32, starting from zero or from C, or rounded to bfloat16.
+struct FloatC {
+  float* c;
+  int64_t ldc;
+  bool accumulate;
+  E3_PAIR_TARGET __attribute__((always_inline)) __m512 start(int64_t i, int64_t j, __mmask16 mask) const {
+    return accumulate ? _mm512_maskz_loadu_ps(mask, c + i * ldc + j) : _mm512_setzero_ps();
+  }
+  E3_PAIR_TARGET __attribute__((always_inline)) void store(int64_t i, int64_t j, __mmask16 mask, __m512 value) const {
+    _mm512_mask_storeu_ps(c + i * ldc + j, mask, value);
+  }
+};
+struct Bfloat16C {
+  uint16_t* c;
+  int64_t ldc;
+  E3_PAIR_TARGET __attribute__((always_inline)) __m512 start(int64_t, int64_t, __mmask16) const {
+    return _mm512_setzero_ps();
+  }
+  E3_PAIR_TARGET __attribute__((always_inline)) void store(int64_t i, int64_t j, __mmask16 mask, __m512 value) const {
+    _mm256_mask_storeu_epi16(c + i * ldc + j, mask, reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(value)));
+  }
+};
+
 // A block of C is R rows of 4 16-float vectors (64 columns): 24 accumulators at most, with the 4
 // vectors of B of one pair of k and a broadcast pair of A, in the 32 AVX-512 registers.
 constexpr int kRows = 6;
 constexpr int kVectors = 4;
 
-template <int R>
-E3_PAIR_TARGET __attribute__((always_inline)) inline void block(int64_t pairs, int64_t n, const uint16_t* a,
-                                                                int64_t lda, const uint16_t* packed, float* c,
-                                                                int64_t ldc, int64_t c0, const __mmask16* masks,
-                                                                bool accumulate) {
+// Rows [i0, i0 + R) and columns [j0, j0 + 64) of C (those past n masked off by `masks`).
+template <int R, typename A, typename C>
+E3_PAIR_TARGET __attribute__((always_inline)) inline void block(int64_t pairs, int64_t n, const A& a,
+                                                                const uint16_t* packed, const C& c, int64_t i0,
+                                                                int64_t j0, const __mmask16* masks) {
   __m512 sum[R][kVectors];
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 4
-    for (int v = 0; v < kVectors; ++v) {
-      sum[r][v] = accumulate ? _mm512_maskz_loadu_ps(masks[v], c + r * ldc + c0 + 16 * v) : _mm512_setzero_ps();
-    }
+    for (int v = 0; v < kVectors; ++v) sum[r][v] = c.start(i0 + r, j0 + 16 * v, masks[v]);
   }
   for (int64_t p = 0; p < pairs; ++p) {
-    const uint16_t* bp = packed + (p * n + c0) * 2;
+    const uint16_t* bp = packed + (p * n + j0) * 2;
     __m512bh bv[kVectors];
 #pragma GCC unroll 4
     for (int v = 0; v < kVectors; ++v) {
@@ -130,7 +163,7 @@ E3_PAIR_TARGET __attribute__((always_inline)) inline void block(int64_t pairs, i
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
       int32_t pair;
-      std::memcpy(&pair, a + r * lda + 2 * p, sizeof pair);
+      std::memcpy(&pair, a.pair(i0 + r, p), sizeof pair);
       const auto x = reinterpret_cast<__m512bh>(_mm512_set1_epi32(pair));
 #pragma GCC unroll 4
       for (int v = 0; v < kVectors; ++v) sum[r][v] = _mm512_dpbf16_ps(sum[r][v], x, bv[v]);
@@ -139,28 +172,24 @@ E3_PAIR_TARGET __attribute__((always_inline)) inline void block(int64_t pairs, i
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 4
-    for (int v = 0; v < kVectors; ++v) _mm512_mask_storeu_ps(c + r * ldc + c0 + 16 * v, masks[v], sum[r][v]);
+    for (int v = 0; v < kVectors; ++v) c.store(i0 + r, j0 + 16 * v, masks[v], sum[r][v]);
   }
 }
 
-E3_PAIR_TARGET void run(int64_t m, int64_t n, int64_t k, const uint16_t* a, int64_t lda, const uint16_t* packed,
-                        float* c, int64_t ldc, bool accumulate) {
+template <typename A, typename C>
+E3_PAIR_TARGET void run(int64_t m, int64_t n, int64_t k, const A& a, const uint16_t* packed, const C& c) {
   const int64_t pairs = (k + 1) / 2;
-  for (int64_t c0 = 0; c0 < n; c0 += 16 * kVectors) {
+  for (int64_t j0 = 0; j0 < n; j0 += 16 * kVectors) {
     __mmask16 masks[kVectors];
-    for (int v = 0; v < kVectors; ++v) masks[v] = first_lanes(n - (c0 + 16 * v));
-    int64_t r0 = 0;
-    for (; r0 + kRows <= m; r0 += kRows) {
-      block<kRows>(pairs, n, a + r0 * lda, lda, packed, c + r0 * ldc, ldc, c0, masks, accumulate);
-    }
-    const uint16_t* ar = a + r0 * lda;
-    float* cr = c + r0 * ldc;
-    switch (m - r0) {
-      case 5: block<5>(pairs, n, ar, lda, packed, cr, ldc, c0, masks, accumulate); break;
-      case 4: block<4>(pairs, n, ar, lda, packed, cr, ldc, c0, masks, accumulate); break;
-      case 3: block<3>(pairs, n, ar, lda, packed, cr, ldc, c0, masks, accumulate); break;
-      case 2: block<2>(pairs, n, ar, lda, packed, cr, ldc, c0, masks, accumulate); break;
-      case 1: block<1>(pairs, n, ar, lda, packed, cr, ldc, c0, masks, accumulate); break;
+    for (int v = 0; v < kVectors; ++v) masks[v] = first_lanes(n - (j0 + 16 * v));
+    int64_t i0 = 0;
+    for (; i0 + kRows <= m; i0 += kRows) block<kRows>(pairs, n, a, packed, c, i0, j0, masks);
+    switch (m - i0) {
+      case 5: block<5>(pairs, n, a, packed, c, i0, j0, masks); break;
+      case 4: block<4>(pairs, n, a, packed, c, i0, j0, masks); break;
+      case 3: block<3>(pairs, n, a, packed, c, i0, j0, masks); break;
+      case 2: block<2>(pairs, n, a, packed, c, i0, j0, masks); break;
+      case 1: block<1>(pairs, n, a, packed, c, i0, j0, masks); break;
       default: break;
     }
   }
@@ -186,7 +215,13 @@ void pack_pairs_of_columns(int64_t k, int64_t n, const float* bt, int64_t ldbt, 
 void bf16_pair_gemm(int64_t m, int64_t n, int64_t k, const uint16_t* a, int64_t lda, const uint16_t* packed, float* c,
                     int64_t ldc, bool accumulate) {
   check_cpu("bf16_pair_gemm");
-  run(m, n, k, a, lda, packed, c, ldc, accumulate);
+  run(m, n, k, RowMajorA{a, lda}, packed, FloatC{c, ldc, accumulate});
+}
+
+void bf16_pair_gemm_tn(int64_t m, int64_t n, int64_t k, const uint16_t* at_packed, const uint16_t* b_packed,
+                       uint16_t* c) {
+  check_cpu("bf16_pair_gemm_tn");
+  run(m, n, k, PackedTransposedA{at_packed, m}, b_packed, Bfloat16C{c, n});
 }
 
 }  // namespace e3::nn::blas

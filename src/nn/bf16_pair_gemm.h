@@ -1,11 +1,11 @@
 #pragma once
-// C = A B in bfloat16 with float32 accumulation for the fused op's per-atom GEMMs of the
-// backward pass under bf16-mixed (kernel_conv_cpu.cpp): dh[e] = X[e] dT_A (k = the atom's
+// C = A B in bfloat16 with float32 accumulation for the fused op's per-atom GEMMs under
+// bf16-mixed (kernel_conv_cpu.cpp): in the backward pass dh[e] = X[e] dT_A (k = the atom's
 // d * P columns) and dX[e] = h[e] dT_A^T (k = the H radial units), each with m = the atom's
-// edges (up to 28 in QM9). oneDNN's matmul would pack B on every such call; here dT_A is packed
-// once for each of the two products, in the layout AVX512_BF16's dot product reads (each
-// 32-bit element of B a pair of consecutive k, "pairs of rows"), and the kernel keeps a block of
-// C in registers. Runs on the calling thread, like blas::gemm (blas.h). Needs AVX-512 with
+// edges (up to 28 in QM9), and stage 2, T_A = X_A^T h_A (k = the atom's edges). oneDNN's matmul
+// would pack B on every such call; here each operand is packed once, in the layout
+// AVX512_BF16's dot product reads (each 32-bit element a pair of consecutive k, "pairs of
+// rows"), and the kernel keeps a block of C in registers. Runs on the calling thread, like blas::gemm (blas.h). Needs AVX-512 with
 // AVX512_BF16 (cpu_has_bf16_gemm(), gemm_precision.h): bf16-mixed, its only caller, is refused
 // without it.
 
@@ -29,5 +29,12 @@ void pack_pairs_of_columns(int64_t k, int64_t n, const float* bt, int64_t ldbt, 
 /// float32, added in float32 (in an order of the hardware's choosing within each pair).
 void bf16_pair_gemm(int64_t m, int64_t n, int64_t k, const uint16_t* a, int64_t lda, const uint16_t* packed, float* c,
                     int64_t ldc, bool accumulate);
+
+/// C[m, n] = At^T B rounded to bfloat16 as to_bfloat16() rounds (c: bfloat16 bits, leading
+/// dimension n), from At [k, m] and B [k, n] both packed by pack_pairs_of_rows(): the fused
+/// op's stage 2 under bf16-mixed, T_A = X_A^T h_A with k = the atom's edges (k = 0: C = 0).
+/// The sum is formed in float32 as in bf16_pair_gemm() and rounded once.
+void bf16_pair_gemm_tn(int64_t m, int64_t n, int64_t k, const uint16_t* at_packed, const uint16_t* b_packed,
+                       uint16_t* c);
 
 }  // namespace e3::nn::blas

@@ -25,15 +25,14 @@
 //
 // Under GemmPrecision::bf16_mixed the three large GEMMs (stage 3, dW, dT: K or N = H * P,
 // most of the op's arithmetic at large U) round their inputs to bfloat16 and accumulate in
-// float32 (bf16_gemm.h); stage 2 converts each atom's T as it makes it (only the bfloat16
-// copy is multiplied). The per-atom GEMMs of the backward pass (dh, dX) multiply bfloat16
-// copies of X and h by each atom's dT, packed once for each product (bf16_pair_gemm.h), and
-// accumulate in float32. dT, the outputs and the gradients stay float32, and so does the
-// arithmetic of stage 2.
+// float32 (bf16_gemm.h). The per-atom GEMMs do the same in bf16_pair_gemm.h's kernel: stage 2
+// multiplies each atom's X and h, packed in pairs of edges, and writes T in bfloat16 (no float32
+// T exists); the backward pass' dh and dX multiply bfloat16 copies of X and h by each atom's dT,
+// packed once for each product. dT, the outputs and the gradients stay float32.
 //
-// Stage 2's per-atom GEMMs sum over the atom's edges only (K = up to 28 in QM9): where the CPU
-// has AVX-512 with AVX512_BF16 they run in small_k_gemm.h's kernel, which writes T (or its
-// bfloat16 copy) straight from registers; elsewhere in sgemm.
+// In float32, stage 2's per-atom GEMMs (K = the atom's edges, up to 28 in QM9) run in
+// small_k_gemm.h's kernel where the CPU has AVX-512 with AVX512_BF16, which writes T straight
+// from registers; elsewhere, and in float64, in sgemm (dgemm).
 
 #include "kernel_conv_cpu.h"
 
@@ -225,56 +224,88 @@ void edge_messages_backward(const Raw<T>& raw, const KernelOutputGroup& group,
   }
 }
 
-// Stage 2 for atoms [a0, a1): t[a - a0] = X_A^T h_A ([(i, c), H]), x their edges' X (from
-// edge offsets[a0] on). Runs on the calling thread (callers parallelize over chunks of atoms). With `t16` (bf16-mixed, where only T's
-// bfloat16 copy is multiplied) each atom's T goes to `t` (one atom's worth) and, while it is
-// still in cache, to its place in t16: the chunk's float32 T is never written out and read
-// back for a separate conversion.
+// n rounded up to even: the rows of a pair-packed operand, the leading dimension of
+// bf16_rows_in_pairs() (bf16_pair_gemm.h).
+int64_t even(int64_t n) { return (n + 1) / 2 * 2; }
+
+// A bfloat16 tensor's values as the raw bits that blas:: takes.
+uint16_t* bf16_bits(torch::Tensor& buffer) { return reinterpret_cast<uint16_t*>(buffer.data_ptr<at::BFloat16>()); }
+
+// Stage 2 for atoms [a0, a1) in the op's dtype: t[a - a0] = X_A^T h_A ([(i, c), H]), x their
+// edges' X (from edge offsets[a0] on). Runs on the calling thread (callers parallelize over
+// chunks of atoms).
 template <typename T>
-void gather_to_atoms(const Raw<T>& raw, int64_t d, int64_t columns, const T* x, int64_t a0, int64_t a1, T* t,
-                     uint16_t* t16 = nullptr) {
+void gather_to_atoms(const Raw<T>& raw, int64_t d, int64_t columns, const T* x, int64_t a0, int64_t a1, T* t) {
   const int64_t hidden = raw.hidden, size = d * columns * hidden, rows = d * columns;
   for (int64_t a = a0; a < a1; ++a) {
     const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
     const T* xa = x + (e0 - raw.offsets[a0]) * rows;
     const T* ha = raw.radial + e0 * hidden;
+    T* ta = t + (a - a0) * size;
     if constexpr (std::is_same_v<T, float>) {
       if (blas::has_small_k_gemm()) {  // K = the atom's edges: see small_k_gemm.h
-        if (t16) {
-          blas::small_k_gemm_tn_bf16(rows, hidden, n, xa, ha, t16 + (a - a0) * size);
-        } else {
-          blas::small_k_gemm_tn(rows, hidden, n, xa, ha, t + (a - a0) * size);
-        }
+        blas::small_k_gemm_tn(rows, hidden, n, xa, ha, ta);
         continue;
       }
     }
-    T* ta = t16 ? t : t + (a - a0) * size;
     if (n == 0) {
       std::fill(ta, ta + size, T(0));
     } else {
       blas::gemm(true, false, rows, hidden, n, T(1), xa, rows, ha, hidden, T(0), ta, hidden);
     }
-    if constexpr (std::is_same_v<T, float>) {
-      if (t16) blas::to_bfloat16(ta, size, t16 + (a - a0) * size);
-    }
   }
 }
 
-// Under bf16-mixed, stage 2 for atoms [a0, a1) into `t16` (m rows of T in bfloat16, those
-// past the chunk's atoms zero) through `t` (one atom's T in float32); otherwise into `t` (the
-// chunk's T in float32). The bfloat16 T for large_gemm(), or nullptr.
+// Stage 2 under bf16-mixed: the same into t16, T in bfloat16, from each atom's X and h rounded
+// to bfloat16 and packed in pairs of edges (x_pairs, h_pairs: one atom's worth) for
+// bf16_pair_gemm_tn(), which writes T in bfloat16 from registers; no float32 T exists.
+void gather_to_atoms_bf16(const Raw<float>& raw, int64_t d, int64_t columns, const float* x, int64_t a0, int64_t a1,
+                          uint16_t* t16, uint16_t* x_pairs, uint16_t* h_pairs) {
+  const int64_t hidden = raw.hidden, size = d * columns * hidden, rows = d * columns;
+  for (int64_t a = a0; a < a1; ++a) {
+    const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
+    blas::pack_pairs_of_rows(n, rows, x + (e0 - raw.offsets[a0]) * rows, rows, x_pairs);
+    blas::pack_pairs_of_rows(n, hidden, raw.radial + e0 * hidden, hidden, h_pairs);
+    blas::bf16_pair_gemm_tn(rows, hidden, n, x_pairs, h_pairs, t16 + (a - a0) * size);
+  }
+}
+
+// A thread's buffers for stage 2 of a group: T of a chunk in the op's dtype or, under
+// bf16-mixed, in bfloat16 with one atom's X and h packed in pairs of edges.
+struct Stage2Buffers {
+  torch::Tensor t, t16, x_pairs, h_pairs;
+};
+
+Stage2Buffers stage2_buffers(bool mixed, int64_t chunk_rows, int64_t block, int64_t rows, int64_t hidden,
+                             int64_t max_atom_edges, const torch::TensorOptions& options) {
+  Stage2Buffers b;
+  if (!mixed) {
+    b.t = torch::empty({chunk_rows, block}, options);
+    return b;
+  }
+  const auto bf16 = options.dtype(torch::kBFloat16);
+  b.t16 = torch::empty({chunk_rows, block}, bf16);
+  b.x_pairs = torch::empty({even(max_atom_edges), rows}, bf16);
+  b.h_pairs = torch::empty({even(max_atom_edges), hidden}, bf16);
+  return b;
+}
+
+// Stage 2 for atoms [a0, a1): T in b.t, or under bf16-mixed in b.t16 with its rows from the
+// chunk's last atom up to m zero. The bfloat16 T for large_gemm(), or nullptr.
 template <typename T>
 const uint16_t* gather_chunk(const Raw<T>& raw, bool mixed, int64_t d, int64_t columns, const T* x, int64_t a0,
-                             int64_t a1, int64_t m, T* t, std::vector<uint16_t>& t16) {
-  if (!mixed) {
-    gather_to_atoms(raw, d, columns, x, a0, a1, t);
-    return nullptr;
+                             int64_t a1, int64_t m, Stage2Buffers& b) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (mixed) {
+      const int64_t block = raw.hidden * columns;
+      uint16_t* t16 = bf16_bits(b.t16);
+      gather_to_atoms_bf16(raw, d, columns, x, a0, a1, t16, bf16_bits(b.x_pairs), bf16_bits(b.h_pairs));
+      std::fill(t16 + (a1 - a0) * d * block, t16 + m * block, uint16_t(0));
+      return t16;
+    }
   }
-  const int64_t block = raw.hidden * columns, filled = (a1 - a0) * d * block;
-  t16.resize(m * block);
-  gather_to_atoms(raw, d, columns, x, a0, a1, t, t16.data());
-  std::fill(t16.begin() + filled, t16.end(), uint16_t(0));
-  return t16.data();
+  gather_to_atoms(raw, d, columns, x, a0, a1, b.t.template data_ptr<T>());
+  return nullptr;
 }
 
 // A group's part of the radial MLP's output layer, [H, P * U] in the weight's layout (H, c, u),
@@ -427,12 +458,6 @@ void add_weight_parts(const KernelOutputGroup& group, int64_t hidden,
   });
 }
 
-// n rounded up to even: the leading dimension of bf16_rows_in_pairs().
-int64_t even(int64_t n) { return (n + 1) / 2 * 2; }
-
-// A bfloat16 tensor's values as the raw bits that blas:: takes.
-uint16_t* bf16_bits(torch::Tensor& buffer) { return reinterpret_cast<uint16_t*>(buffer.data_ptr<at::BFloat16>()); }
-
 // Under bf16-mixed (float32 only): rows x cols values (leading dimension cols) in bfloat16 bits
 // in dst, with leading dimension even(cols) and a zero after each row of odd length: the A of
 // bf16_pair_gemm(), which reads its rows in pairs.
@@ -482,21 +507,23 @@ torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in, b
     const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w.numel(), w_bf16);
     const auto chunks = atom_chunks(raw.offsets, raw.num_nodes, d, raw.hidden, columns, mul);
     struct Buffers {
-      torch::Tensor x, t, gt;  // x: a chunk's X (stage 1)
-      std::vector<T> cy;       // one path's n C Y
-      std::vector<uint16_t> t_bf16;
+      torch::Tensor x, gt;  // x: a chunk's X (stage 1)
+      Stage2Buffers stage2;
+      std::vector<T> cy;  // one path's n C Y
     };
     const auto setup = [&](int64_t) {
       return Buffers{torch::empty({chunks.max_chunk_edges, d * columns}, options),
-                     torch::empty({mixed ? d : chunks.chunk * d, block}, options),
-                     torch::empty({chunks.chunk * d, mul}, options), {}, {}};
+                     torch::empty({chunks.chunk * d, mul}, options),
+                     stage2_buffers(mixed, chunks.chunk * d, block, d * columns, raw.hidden, chunks.max_atom_edges,
+                                    options),
+                     {}};
     };
     for_each_chunk(chunks, setup, [&](Buffers& b, int64_t a0, int64_t a1) {
       const int64_t rows = (a1 - a0) * d, m = gemm_rows(mixed, rows, chunks.chunk * d);
       T* x = b.x.template data_ptr<T>();
       edge_messages(raw, group, paths, raw.offsets[a0], raw.offsets[a1], x, b.cy);
-      T* t = b.t.template data_ptr<T>();
-      const uint16_t* t16 = gather_chunk(raw, mixed, d, columns, x, a0, a1, m, t, b.t_bf16);
+      const uint16_t* t16 = gather_chunk(raw, mixed, d, columns, x, a0, a1, m, b.stage2);
+      const T* t = t16 ? nullptr : b.stage2.t.template data_ptr<T>();
       large_gemm(false, false, m, mul, block, t, t16, block, w.data_ptr<T>(), w16, mul, T(0),
                  b.gt.template data_ptr<T>(), mul);
       scatter_output(group, d, b.gt.template data_ptr<T>(), a0, a1, output.data_ptr<T>(), dim_out);
@@ -548,10 +575,11 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
     std::mutex dw_mutex;
     std::vector<std::pair<int64_t, torch::Tensor>> dw_parts;
     struct Buffers {
-      torch::Tensor x, dx, t, dw, dt;  // x: a chunk's X, dx: one atom's dX
-      torch::Tensor x16, dt_packed;    // under bf16-mixed: x in bfloat16, one atom's dT packed
-      std::vector<T> cy, m;            // stage 1's per-path scratch
-      std::vector<uint16_t> t_bf16, dg_bf16;
+      torch::Tensor x, dx, dw, dt;    // x: a chunk's X, dx: one atom's dX
+      torch::Tensor x16, dt_packed;   // under bf16-mixed: x in bfloat16, one atom's dT packed
+      Stage2Buffers stage2;
+      std::vector<T> cy, m;  // stage 1's per-path scratch
+      std::vector<uint16_t> dg_bf16;
     };
     const auto setup = [&](int64_t first_range) {
       Buffers b;
@@ -564,7 +592,7 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
         b.dt_packed = torch::empty({even(width) * even(hidden)}, options.dtype(torch::kBFloat16));
       }
       if (need_weight) {
-        b.t = torch::empty({mixed ? d : chunks.chunk * d, block}, options);  // one atom's under bf16-mixed
+        b.stage2 = stage2_buffers(mixed, chunks.chunk * d, block, width, hidden, chunks.max_atom_edges, options);
         b.dw = torch::zeros({block, mul}, options);
         std::lock_guard<std::mutex> lock(dw_mutex);
         dw_parts.emplace_back(first_range, b.dw);
@@ -581,8 +609,8 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
       const T* dg = dgt.data_ptr<T>() + a0 * d * mul;
       const uint16_t* dg16 = bf16_copy(mixed, dg, rows * mul, m * mul, b.dg_bf16);
       if (need_weight) {  // dW += T^T dG
-        T* t = b.t.template data_ptr<T>();
-        const uint16_t* t16 = gather_chunk(raw, mixed, d, columns, x, a0, a1, m, t, b.t_bf16);
+        const uint16_t* t16 = gather_chunk(raw, mixed, d, columns, x, a0, a1, m, b.stage2);
+        const T* t = t16 ? nullptr : b.stage2.t.template data_ptr<T>();
         large_gemm(true, false, block, mul, m, t, t16, block, dg, dg16, mul, T(1), b.dw.template data_ptr<T>(), mul);
       }
       if (!need_radial && !need_dx) return;

@@ -6,9 +6,10 @@
 
 #include "e3/nn/gemm_precision.h"
 
-// One instruction set for both kernels: AVX-512 with AVX512_BF16 (AMD Zen 4 and later, Intel
-// Cooper Lake and Sapphire Rapids and later), which the bfloat16 one needs; an AVX-512 CPU
-// without it (Skylake-X, Ice Lake) keeps oneDNN's sgemm.
+// The instruction set of the fused op's bfloat16 kernels (bf16_pair_gemm.cpp): AVX-512 with
+// AVX512_BF16 (AMD Zen 4 and later, Intel Cooper Lake and Sapphire Rapids and later), so that one
+// view of the CPU (has_small_k_gemm()) turns all of them on or off; an AVX-512 CPU without it
+// (Skylake-X, Ice Lake) keeps oneDNN's sgemm.
 #define E3_SMALL_K_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
 
 namespace e3::nn::blas {
@@ -27,15 +28,6 @@ struct StoreFloat {
   E3_SMALL_K_TARGET __attribute__((always_inline)) void operator()(int64_t row, int64_t column, __mmask16 mask,
                                                                     __m512 value) const {
     _mm512_mask_storeu_ps(c + row * n + column, mask, value);
-  }
-};
-
-struct StoreBfloat16 {
-  uint16_t* c;
-  int64_t n;
-  E3_SMALL_K_TARGET __attribute__((always_inline)) void operator()(int64_t row, int64_t column, __mmask16 mask,
-                                                                    __m512 value) const {
-    _mm256_mask_storeu_epi16(c + row * n + column, mask, reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(value)));
   }
 };
 
@@ -109,11 +101,6 @@ bool has_small_k_gemm() {
 void small_k_gemm_tn(int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
   check_cpu();
   run(m, n, k, a, b, StoreFloat{c, n});
-}
-
-void small_k_gemm_tn_bf16(int64_t m, int64_t n, int64_t k, const float* a, const float* b, uint16_t* c) {
-  check_cpu();
-  run(m, n, k, a, b, StoreBfloat16{c, n});
 }
 
 }  // namespace e3::nn::blas

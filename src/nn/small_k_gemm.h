@@ -1,11 +1,11 @@
 #pragma once
-// C = A^T B with a small inner dimension k: the fused op's stage 2 (kernel_conv_cpu.cpp), where
-// an atom's T = X_A^T h_A sums over its edges (k = up to 28 in QM9) and each output value gets
-// only k products. oneDNN's sgemm packs both inputs on every such call and reached about 45% of
-// its peak there (AMD EPYC, 2 threads); this kernel reads them in place, keeps a block of C in
-// AVX-512 registers through the k products and writes it once, as float32 or, under
-// bf16-mixed, directly as bfloat16 (no float32 copy written and read back for conversion).
-// Runs on the calling thread, like blas::gemm (blas.h).
+// C = A^T B with a small inner dimension k: the fused op's stage 2 in float32
+// (kernel_conv_cpu.cpp), where an atom's T = X_A^T h_A sums over its edges (k = up to 28 in
+// QM9) and each output value gets only k products. oneDNN's sgemm packs both inputs on every
+// such call and reached about 45% of its peak there (AMD EPYC, 2 threads); this kernel reads
+// them in place, keeps a block of C in AVX-512 registers through the k products and writes it
+// once. (Under bf16-mixed, stage 2 runs in bf16_pair_gemm.h's kernel.) Runs on the calling
+// thread, like blas::gemm (blas.h).
 
 #include <cstdint>
 
@@ -19,9 +19,5 @@ bool has_small_k_gemm();
 /// C [m, n] (leading dimension n), float32; k may be 0 (C = 0). The products are summed in the
 /// order of k, so the result does not depend on the thread or the blocking.
 void small_k_gemm_tn(int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c);
-
-/// The same, each value of C rounded to bfloat16 as to_bfloat16() (bf16_gemm.h) rounds it: the
-/// bits of to_bfloat16() applied to small_k_gemm_tn()'s C. Needs AVX512_BF16 (cpu_has_bf16_gemm()).
-void small_k_gemm_tn_bf16(int64_t m, int64_t n, int64_t k, const float* a, const float* b, uint16_t* c);
 
 }  // namespace e3::nn::blas

@@ -8,7 +8,9 @@
 // under- and overflow), so C differs from the exact C0 + sum_k Â B̂ only by the float32
 // additions: k of them, in any order, bounded by gamma_k (|C0| + sum_k |Â B̂|) with
 // gamma_k = k u / (1 - k u), u = 2^-24 (Higham, Accuracy and Stability of Numerical
-// Algorithms, (3.5)). The reference sums in float64 from the same bfloat16 values.
+// Algorithms, (3.5)). The reference sums in float64 from the same bfloat16 values. Where C is
+// rounded to bfloat16 (bf16_pair_gemm_tn), round to nearest with 8 significant bits adds at
+// most 2^-8 of the float32 sum's magnitude, itself at most |exact| + that bound.
 
 #include <gtest/gtest.h>
 
@@ -31,9 +33,10 @@ using e3::testing::float32_sum_gamma;
 using e3::testing::normal_floats;
 
 // The fused op's shapes (m = an atom's edges; n, k = H = 128 and d * P = 381 or 85) and the
-// kernel's remainders: rows past blocks of 6, columns past vectors of 16 and blocks of 64, odd k.
-const Shape kShapes[] = {{1, 1, 1},     {5, 17, 3},   {6, 64, 2},   {7, 65, 33}, {13, 128, 381},
-                         {18, 381, 128}, {28, 85, 128}, {18, 128, 85}, {3, 15, 31}, {12, 200, 64}};
+// kernel's remainders: rows past blocks of 6, columns past vectors of 16 and blocks of 64, odd k,
+// and k = 0 (an atom without edges).
+const Shape kShapes[] = {{1, 1, 1},     {5, 17, 3},    {6, 64, 2},    {7, 65, 33},  {13, 128, 381}, {18, 381, 128},
+                         {28, 85, 128}, {18, 128, 85}, {381, 128, 19}, {3, 15, 31}, {12, 200, 64},  {4, 70, 0}};
 
 float bfloat16_value(uint16_t bits) {
   const uint32_t word = uint32_t(bits) << 16;
@@ -138,6 +141,38 @@ TEST(Bf16PairGemm, ProductIsTheBfloat16ProductsSummedInFloat32) {
 TEST(Bf16PairGemm, AccumulatesOntoC) {
   if (!cpu_has_bf16_gemm()) GTEST_SKIP() << "this CPU lacks AVX-512 with AVX512_BF16";
   expect_product_within_bound(true);
+}
+
+TEST(Bf16PairGemm, TransposedProductRoundedToBfloat16) {
+  if (!cpu_has_bf16_gemm()) GTEST_SKIP() << "this CPU lacks AVX-512 with AVX512_BF16";
+  std::mt19937 generator(9);
+  for (const auto& s : kShapes) {
+    const auto b = pack_case(s, generator);
+    // At [k, m], packed like B.
+    const auto at = pack_case(Shape{s.n, s.m, s.k}, generator);
+    std::vector<uint16_t> at_packed(at.expected.size()), b_packed(b.expected.size());
+    pack_pairs_of_rows(s.k, s.m, at.b.data(), s.m, at_packed.data());
+    pack_pairs_of_rows(s.k, s.n, b.b.data(), s.n, b_packed.data());
+    std::vector<uint16_t> out(size_t(s.m * s.n + 8), 0xdead);  // + 8: nothing written past C
+    bf16_pair_gemm_tn(s.m, s.n, s.k, at_packed.data(), b_packed.data(), out.data());
+    const double bfloat16_u = std::ldexp(1.0, -8);
+    for (int64_t i = 0; i < s.m; ++i) {
+      for (int64_t j = 0; j < s.n; ++j) {
+        double exact = 0.0, magnitude = 0.0;
+        for (int64_t r = 0; r < s.k; ++r) {
+          const double product = double(bfloat16_value(bfloat16_bits(at.b[size_t(r * s.m + i)]))) *
+                                 double(bfloat16_value(bfloat16_bits(b.b[size_t(r * s.n + j)])));
+          exact += product;
+          magnitude += std::abs(product);
+        }
+        const double sum_bound = float32_sum_gamma(s.k) * magnitude;
+        const double value = bfloat16_value(out[size_t(i * s.n + j)]);
+        ASSERT_LE(std::abs(value - exact), sum_bound + bfloat16_u * (std::abs(exact) + sum_bound))
+            << "m " << s.m << ", n " << s.n << ", k " << s.k << ": C[" << i << ", " << j << "]";
+      }
+    }
+    for (size_t i = size_t(s.m * s.n); i < out.size(); ++i) ASSERT_EQ(out[i], 0xdead) << "wrote past C";
+  }
 }
 
 }  // namespace
