@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bf16_gemm.h"
 #include "e3/nn/gemm_precision.h"
 
 // GCC 12's AVX-512 shuffle intrinsics pass a deliberately undefined vector as the value of
@@ -202,6 +203,14 @@ void check_cpu(const char* function) {
 
 }  // namespace
 
+void to_pair_rows(const float* src, int64_t rows, int64_t cols, uint16_t* a) {
+  const int64_t ld = even(cols);
+  for (int64_t i = 0; i < rows; ++i) {
+    to_bfloat16(src + i * cols, cols, a + i * ld);
+    if (ld > cols) a[i * ld + cols] = 0;
+  }
+}
+
 void pack_pairs_of_rows(int64_t k, int64_t n, const float* b, int64_t ldb, uint16_t* packed) {
   check_cpu("pack_pairs_of_rows");
   pack_rows(k, n, b, ldb, packed);
@@ -222,6 +231,12 @@ void bf16_pair_gemm_tn(int64_t m, int64_t n, int64_t k, const uint16_t* at_packe
                        uint16_t* c) {
   check_cpu("bf16_pair_gemm_tn");
   run(m, n, k, PackedTransposedA{at_packed, m}, b_packed, Bfloat16C{c, n});
+}
+
+void bf16_pair_gemm_tn(int64_t m, int64_t n, int64_t k, const uint16_t* at_packed, const uint16_t* b_packed,
+                       float* c, bool accumulate) {
+  check_cpu("bf16_pair_gemm_tn");
+  run(m, n, k, PackedTransposedA{at_packed, m}, b_packed, FloatC{c, n, accumulate});
 }
 
 }  // namespace e3::nn::blas

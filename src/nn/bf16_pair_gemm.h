@@ -1,17 +1,26 @@
 #pragma once
-// C = A B in bfloat16 with float32 accumulation for the fused op's per-atom GEMMs under
+// C = A B in bfloat16 with float32 accumulation for the per-atom GEMMs of the fused op under
 // bf16-mixed (kernel_conv_cpu.cpp): in the backward pass dh[e] = X[e] dT_A (k = the atom's
 // d * P columns) and dX[e] = h[e] dT_A^T (k = the H radial units), each with m = the atom's
-// edges (up to 28 in QM9), and stage 2, T_A = X_A^T h_A (k = the atom's edges). oneDNN's matmul
-// would pack B on every such call; here each operand is packed once, in the layout
-// AVX512_BF16's dot product reads (each 32-bit element a pair of consecutive k, "pairs of
-// rows"), and the kernel keeps a block of C in registers. Runs on the calling thread, like blas::gemm (blas.h). Needs AVX-512 with
-// AVX512_BF16 (cpu_has_bf16_gemm(), gemm_precision.h): bf16-mixed, its only caller, is refused
+// edges (up to 28 in QM9), and stage 2, T_A = X_A^T h_A (k = the atom's edges); and for the
+// radial MLPs' layers under bf16-mixed (dense_matmul.h). oneDNN's matmul would pack B on every
+// call; here each operand is packed once, in the layout AVX512_BF16's dot product reads (each
+// 32-bit element a pair of consecutive k, "pairs of rows"), and the kernel keeps a block of C in
+// registers. Runs on the calling thread, like blas::gemm (blas.h). Needs AVX-512 with
+// AVX512_BF16 (cpu_has_bf16_gemm(), gemm_precision.h): bf16-mixed, its only user, is refused
 // without it.
 
 #include <cstdint>
 
 namespace e3::nn::blas {
+
+/// k rounded up to even: the leading dimension of an A for bf16_pair_gemm() made by to_pair_rows().
+inline int64_t even(int64_t k) { return (k + 1) / 2 * 2; }
+
+/// A for bf16_pair_gemm() from A [rows, cols] (float32, row major, leading dimension cols):
+/// a[i * even(cols) + j] = A[i, j] rounded as to_bfloat16() rounds, and zero at j = cols for an
+/// odd cols.
+void to_pair_rows(const float* src, int64_t rows, int64_t cols, uint16_t* a);
 
 /// The packed B of bf16_pair_gemm() from B [k, n] (float32, row major, leading dimension ldb):
 /// packed[(p * n + j) * 2 + s] = B[2 p + s, j] rounded as to_bfloat16() rounds (bf16_gemm.h),
@@ -36,5 +45,10 @@ void bf16_pair_gemm(int64_t m, int64_t n, int64_t k, const uint16_t* a, int64_t 
 /// The sum is formed in float32 as in bf16_pair_gemm() and rounded once.
 void bf16_pair_gemm_tn(int64_t m, int64_t n, int64_t k, const uint16_t* at_packed, const uint16_t* b_packed,
                        uint16_t* c);
+
+/// The same with C float32 (leading dimension n), added to C with `accumulate`: the weight
+/// gradient of a bf16-mixed dense layer, x^T dy summed over rows (dense_matmul.h).
+void bf16_pair_gemm_tn(int64_t m, int64_t n, int64_t k, const uint16_t* at_packed, const uint16_t* b_packed,
+                       float* c, bool accumulate);
 
 }  // namespace e3::nn::blas

@@ -20,7 +20,8 @@ void KernelConvImpl::reset() {
   radial = register_module("radial", MLP(MLPOptions(kernel.num_bases(), plan_->num_weights())
                                                    .hidden(kernel.radial_hidden())
                                                    .layers(kernel.radial_layers())
-                                                   .activation(kernel.radial_activation())));
+                                                   .activation(kernel.radial_activation())
+                                                   .precision(kernel.precision())));
 }
 
 torch::Tensor KernelConvImpl::forward(const torch::Tensor& features, const EdgeInputs& edges) {

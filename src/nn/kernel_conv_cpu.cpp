@@ -224,10 +224,6 @@ void edge_messages_backward(const Raw<T>& raw, const KernelOutputGroup& group,
   }
 }
 
-// n rounded up to even: the rows of a pair-packed operand, the leading dimension of
-// bf16_rows_in_pairs() (bf16_pair_gemm.h).
-int64_t even(int64_t n) { return (n + 1) / 2 * 2; }
-
 // A bfloat16 tensor's values as the raw bits that blas:: takes.
 uint16_t* bf16_bits(torch::Tensor& buffer) { return reinterpret_cast<uint16_t*>(buffer.data_ptr<at::BFloat16>()); }
 
@@ -285,8 +281,8 @@ Stage2Buffers stage2_buffers(bool mixed, int64_t chunk_rows, int64_t block, int6
   }
   const auto bf16 = options.dtype(torch::kBFloat16);
   b.t16 = torch::empty({chunk_rows, block}, bf16);
-  b.x_pairs = torch::empty({even(max_atom_edges), rows}, bf16);
-  b.h_pairs = torch::empty({even(max_atom_edges), hidden}, bf16);
+  b.x_pairs = torch::empty({blas::even(max_atom_edges), rows}, bf16);
+  b.h_pairs = torch::empty({blas::even(max_atom_edges), hidden}, bf16);
   return b;
 }
 
@@ -458,19 +454,14 @@ void add_weight_parts(const KernelOutputGroup& group, int64_t hidden,
   });
 }
 
-// Under bf16-mixed (float32 only): rows x cols values (leading dimension cols) in bfloat16 bits
-// in dst, with leading dimension even(cols) and a zero after each row of odd length: the A of
-// bf16_pair_gemm(), which reads its rows in pairs.
+// Under bf16-mixed (float32 only): rows x cols values (leading dimension cols) as the A of
+// bf16_pair_gemm() in dst (blas::to_pair_rows()), the rows split over the threads.
 template <typename T>
 void bf16_rows_in_pairs(const T* src, int64_t rows, int64_t cols, torch::Tensor& dst) {
   if constexpr (std::is_same_v<T, float>) {
-    const int64_t ld = even(cols);
     uint16_t* out = bf16_bits(dst);
     at::parallel_for(0, rows, 256, [&](int64_t r0, int64_t r1) {
-      for (int64_t r = r0; r < r1; ++r) {
-        blas::to_bfloat16(src + r * cols, cols, out + r * ld);
-        if (ld > cols) out[r * ld + cols] = 0;
-      }
+      blas::to_pair_rows(src + r0 * cols, r1 - r0, cols, out + r0 * blas::even(cols));
     });
   }
 }
@@ -479,16 +470,16 @@ void bf16_rows_in_pairs(const T* src, int64_t rows, int64_t cols, torch::Tensor&
 // its dT [(i, c), H] in float32: dh[e] += X[e] dT_A with x16 its edges' X and dX[e] = h[e] dT_A^T
 // with radial16 their h, both in bf16_rows_in_pairs()'s layout, dT_A packed for each product
 // in turn (bf16_pair_gemm.h); dh or dx nullptr where not needed.
-// `packed` holds even(width) * even(hidden) values.
+// `packed` holds blas::even(width) * blas::even(hidden) values.
 void atom_backward_bf16(int64_t n, int64_t width, int64_t hidden, const float* dta, const uint16_t* x16,
                         const uint16_t* radial16, float* dh, float* dx, uint16_t* packed) {
   if (dh) {
     blas::pack_pairs_of_rows(width, hidden, dta, hidden, packed);
-    blas::bf16_pair_gemm(n, hidden, width, x16, even(width), packed, dh, hidden, true);
+    blas::bf16_pair_gemm(n, hidden, width, x16, blas::even(width), packed, dh, hidden, true);
   }
   if (dx) {
     blas::pack_pairs_of_columns(hidden, width, dta, hidden, packed);
-    blas::bf16_pair_gemm(n, width, hidden, radial16, even(hidden), packed, dx, width, false);
+    blas::bf16_pair_gemm(n, width, hidden, radial16, blas::even(hidden), packed, dx, width, false);
   }
 }
 
@@ -552,7 +543,7 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
   T* d_harmonics_data = need_harmonics ? grads.harmonics.data_ptr<T>() : nullptr;
   torch::Tensor radial16;  // under bf16-mixed: h for the per-atom dX products
   if (mixed && need_dx) {
-    radial16 = torch::empty({raw.num_edges, even(hidden)}, options.dtype(torch::kBFloat16));
+    radial16 = torch::empty({raw.num_edges, blas::even(hidden)}, options.dtype(torch::kBFloat16));
     bf16_rows_in_pairs(raw.radial, raw.num_edges, hidden, radial16);
   }
 
@@ -586,10 +577,10 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
       if (need_x) b.x = torch::empty({chunks.max_chunk_edges, width}, options);
       if (need_dx) b.dx = torch::empty({chunks.max_atom_edges, width}, options);
       if (mixed && need_radial) {
-        b.x16 = torch::empty({chunks.max_chunk_edges, even(width)}, options.dtype(torch::kBFloat16));
+        b.x16 = torch::empty({chunks.max_chunk_edges, blas::even(width)}, options.dtype(torch::kBFloat16));
       }
       if (mixed && (need_radial || need_dx)) {
-        b.dt_packed = torch::empty({even(width) * even(hidden)}, options.dtype(torch::kBFloat16));
+        b.dt_packed = torch::empty({blas::even(width) * blas::even(hidden)}, options.dtype(torch::kBFloat16));
       }
       if (need_weight) {
         b.stage2 = stage2_buffers(mixed, chunks.chunk * d, block, width, hidden, chunks.max_atom_edges, options);
@@ -626,8 +617,9 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
         T* dx = need_dx ? b.dx.template data_ptr<T>() : nullptr;
         if (mixed) {
           if constexpr (std::is_same_v<T, float>) {
-            atom_backward_bf16(n, width, hidden, dta, need_radial ? bf16_bits(b.x16) + (e0 - e_begin) * even(width) : nullptr,
-                               need_dx ? bf16_bits(radial16) + e0 * even(hidden) : nullptr,
+            atom_backward_bf16(n, width, hidden, dta,
+                               need_radial ? bf16_bits(b.x16) + (e0 - e_begin) * blas::even(width) : nullptr,
+                               need_dx ? bf16_bits(radial16) + e0 * blas::even(hidden) : nullptr,
                                need_radial ? grads.radial.data_ptr<T>() + e0 * hidden : nullptr, dx,
                                bf16_bits(b.dt_packed));
           }

@@ -38,7 +38,7 @@ torch::Tensor MLPImpl::hidden(const torch::Tensor& input) {
   for (size_t i = 0; i < hidden_weights_.size(); ++i) {
     const auto& weight = hidden_weights_[i];
     const double scale = input_normalization(i) / std::sqrt(double(weight.size(0)));
-    x = apply_activation(options.activation(), dense_matmul(x, weight * scale), /*normalize=*/false);
+    x = apply_activation(options.activation(), dense_matmul(x, weight * scale, options.precision()), /*normalize=*/false);
   }
   return x;
 }
@@ -55,6 +55,6 @@ void MLPImpl::scale_outputs(const torch::Tensor& factors) {
   output_weight_.mul_(factors.to(output_weight_.options()));
 }
 
-torch::Tensor MLPImpl::forward(const torch::Tensor& input) { return dense_matmul(hidden(input), output_weight()); }
+torch::Tensor MLPImpl::forward(const torch::Tensor& input) { return dense_matmul(hidden(input), output_weight(), options.precision()); }
 
 }  // namespace e3::nn

@@ -10,9 +10,13 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
+#include <vector>
 
+#include "e3/nn/gemm_precision.h"
 #include "gemm_checks.h"
+#include "nn/bf16_gemm.h"
 
 namespace e3::nn {
 namespace {
@@ -60,6 +64,49 @@ TEST(DenseMatmul, Float64AndEmptyInputsGoThroughTorch) {
   EXPECT_EQ(dense_matmul(torch::randn({0, 6}), torch::randn({6, 3})).sizes(), (std::vector<int64_t>{0, 3}));
   EXPECT_THROW(dense_matmul(torch::randn({4, 5}), torch::randn({6, 3})), std::invalid_argument);
   EXPECT_THROW(dense_matmul(torch::randn({4, 6}), torch::randn({6})), std::invalid_argument);
+}
+
+// The bfloat16 value of each element of a float32 tensor (as the bf16-mixed GEMMs round their
+// inputs), in float64.
+torch::Tensor bfloat16_values(const torch::Tensor& t) {
+  const auto values = t.detach().contiguous();
+  std::vector<uint16_t> bits(size_t(values.numel()));
+  blas::to_bfloat16_scalar(values.data_ptr<float>(), values.numel(), bits.data());
+  std::vector<float> widened(bits.size());
+  for (size_t i = 0; i < bits.size(); ++i) {
+    const uint32_t word = uint32_t(bits[i]) << 16;
+    std::memcpy(&widened[i], &word, sizeof word);
+  }
+  return torch::tensor(widened).view(values.sizes()).to(torch::kDouble);
+}
+
+// bf16-mixed rounds the inputs of each of the three GEMMs to bfloat16; the products of two
+// bfloat16 values are exact in float32 and are summed in float32, so each result is within the
+// float32 bound above of the exact product of the rounded inputs. Float32 inputs differ from
+// their rounding by up to 2^-8 of their size, far more than that bound: a float32 GEMM would
+// fail this test. K and M odd (the kernel reads its inputs in pairs along the sum).
+TEST(DenseMatmul, Bf16MixedIsTheProductOfTheInputsRoundedToBfloat16) {
+  if (!cpu_has_bf16_gemm()) GTEST_SKIP() << "this CPU has neither AVX512_BF16 nor AMX";
+  torch::manual_seed(12);
+  const int64_t k = 49, m = 95;
+  const auto x = torch::randn({3, 700, k}, torch::requires_grad());
+  const auto w = torch::randn({k, m}, torch::requires_grad());
+  const auto y = dense_matmul(x, w, GemmPrecision::bf16_mixed);
+  ASSERT_EQ(y.sizes(), (std::vector<int64_t>{3, 700, m}));
+  const auto xr = bfloat16_values(x), wr = bfloat16_values(w);
+  expect_within(y, torch::matmul(xr, wr), torch::matmul(xr.abs(), wr.abs()), k, "forward");
+
+  const auto g = torch::randn({3, 700, m});
+  (y * g).sum().backward();
+  const auto gr = bfloat16_values(g);
+  expect_within(x.grad(), torch::matmul(gr, wr.t()), torch::matmul(gr.abs(), wr.abs().t()), m, "grad x");
+  const auto xf = xr.reshape({-1, k}), gf = gr.reshape({-1, m});
+  expect_within(w.grad(), torch::matmul(xf.t(), gf), torch::matmul(xf.abs().t(), gf.abs()), xf.size(0), "grad w");
+}
+
+TEST(DenseMatmul, Bf16MixedNeedsFloat32) {
+  const auto x = torch::randn({4, 6}, torch::kDouble), w = torch::randn({6, 3}, torch::kDouble);
+  EXPECT_THROW(dense_matmul(x, w, GemmPrecision::bf16_mixed), std::invalid_argument);
 }
 
 }  // namespace

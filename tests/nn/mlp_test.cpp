@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace e3::nn {
 namespace {
@@ -75,6 +78,33 @@ TEST(MLP, Float32MatchesFloat64WithGradients) {
   for (const auto& [name, weight] : p) {
     EXPECT_LT(max_abs(weight.grad().to(torch::kDouble) - p64.at(name).grad()), 1e-4 * std::max(1.0, max_abs(p64.at(name).grad())))
         << name;
+  }
+}
+
+// precision bf16_mixed reaches every layer's GEMM (dense_matmul(), whose bfloat16 arithmetic
+// dense_matmul_test checks): the output and the weights' gradients differ from the float32
+// MLP's by more than float32 rounding, and by no more than bfloat16 rounding of the GEMMs'
+// inputs explains (relative to each tensor's largest entry, as KernelConvFused's bf16-mixed test).
+TEST(MLP, Bf16MixedPrecisionReachesEveryLayer) {
+  if (!cpu_has_bf16_gemm()) GTEST_SKIP() << "this CPU has neither AVX512_BF16 nor AMX";
+  torch::manual_seed(8);
+  MLP exact(MLPOptions(50, 37).hidden(16).layers(2));
+  MLP mixed(MLPOptions(50, 37).hidden(16).layers(2).precision(GemmPrecision::bf16_mixed));
+  {
+    torch::NoGradGuard no_grad;
+    for (const auto& item : exact->named_parameters()) mixed->named_parameters()[item.key()].copy_(item.value());
+  }
+  const auto x = torch::randn({300, 50}), g = torch::randn({300, 37});
+  const auto y = exact->forward(x), y_mixed = mixed->forward(x);
+  (y * g).sum().backward();
+  (y_mixed * g).sum().backward();
+  std::vector<std::pair<std::string, std::pair<torch::Tensor, torch::Tensor>>> compared{{"output", {y, y_mixed}}};
+  const auto p = parameters_of(exact), p_mixed = parameters_of(mixed);
+  for (const auto& [name, weight] : p) compared.push_back({"d " + name, {weight.grad(), p_mixed.at(name).grad()}});
+  for (const auto& [name, pair] : compared) {
+    const double error = max_abs(pair.second - pair.first) / max_abs(pair.first);
+    EXPECT_LT(error, 1e-2) << name;
+    EXPECT_GT(error, 1e-5) << name;
   }
 }
 

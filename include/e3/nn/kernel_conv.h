@@ -27,7 +27,8 @@ struct KernelOptions {
   TORCH_ARG(o3::ShNormalization, harmonics_normalization) = o3::ShNormalization::integral;
   /// true: the fused op (kernel_conv_function.h); false: the reference (kernel_conv_reference.h).
   TORCH_ARG(bool, fused) = true;
-  /// The fused op's large GEMMs (kernel_conv()); the reference always computes in the inputs' dtype.
+  /// The GEMMs of the fused op (kernel_conv()) and of the radial MLP (MLPOptions::precision); the
+  /// reference op computes in the inputs' dtype.
   TORCH_ARG(GemmPrecision, precision) = GemmPrecision::float32;
 };
 

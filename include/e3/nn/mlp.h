@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "e3/nn/activation.h"
+#include "e3/nn/gemm_precision.h"
 
 namespace e3::nn {
 
@@ -34,6 +35,9 @@ struct MLPOptions {
   TORCH_ARG(int64_t, hidden) = 128;  ///< neurons per hidden layer
   TORCH_ARG(int64_t, layers) = 2;    ///< hidden layers (0: the output is linear in the input)
   TORCH_ARG(Activation, activation) = Activation::silu;
+  /// The layers' GEMMs (dense_matmul): bf16_mixed rounds their inputs to bfloat16 and sums in
+  /// float32 (the radial model of a KernelConv under bf16-mixed; float32 tensors only).
+  TORCH_ARG(GemmPrecision, precision) = GemmPrecision::float32;
 };
 
 class MLPImpl : public torch::nn::Cloneable<MLPImpl> {
