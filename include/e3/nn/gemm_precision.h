@@ -1,8 +1,9 @@
 #pragma once
-// The arithmetic of the fused convolution's large GEMMs (stage 3 and its backward, see
-// src/nn/kernel_conv_cpu.cpp): float32 throughout, or bfloat16 inputs with float32
-// accumulation and output. Weights, gradients, optimizer state and every reduction outside
-// those GEMMs stay in the model's dtype either way.
+// The arithmetic of the GEMMs of the fused convolution (its large ones, stage 3 and its
+// backward, and its per-atom ones, see src/nn/kernel_conv_cpu.cpp) and of the radial MLPs
+// (dense_matmul): float32 throughout, or bfloat16 inputs with float32 accumulation and output.
+// Weights, gradients, optimizer state and every reduction outside those GEMMs stay in the
+// model's dtype either way.
 
 #include <string>
 
@@ -10,7 +11,7 @@ namespace e3::nn {
 
 enum class GemmPrecision {
   float32,
-  bf16_mixed,  ///< bfloat16 inputs, float32 accumulation, through oneDNN (AVX512_BF16 or AMX)
+  bf16_mixed,  ///< bfloat16 inputs, float32 accumulation (AVX512_BF16 or AMX)
 };
 
 /// Parses "float32" or "bf16-mixed"; throws std::invalid_argument naming the valid values.
