@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bf16_pair_gemm.h"
+#include "bf16_tensor.h"
 #include "blas.h"
 
 namespace e3::nn {
@@ -25,8 +26,6 @@ torch::Tensor product(const torch::Tensor& a, bool trans_a, const torch::Tensor&
   return c;
 }
 
-uint16_t* bits(torch::Tensor& bfloat16) { return reinterpret_cast<uint16_t*>(bfloat16.data_ptr<at::BFloat16>()); }
-
 // Rows of the [rows, K] left operand per task of the bf16-mixed products.
 constexpr int64_t kRowGrain = 64;
 
@@ -37,7 +36,7 @@ torch::Tensor product_bf16(const torch::Tensor& a, const torch::Tensor& b_packed
   auto c = torch::empty({rows, m}, a.options());
   const float* src = a.data_ptr<float>();
   float* out = c.data_ptr<float>();
-  const auto* packed = reinterpret_cast<const uint16_t*>(b_packed.data_ptr<at::BFloat16>());
+  const uint16_t* packed = bfloat16_bits(b_packed);
   at::parallel_for(0, rows, kRowGrain, [&](int64_t r0, int64_t r1) {
     std::vector<uint16_t> a16((r1 - r0) * ld);
     blas::to_pair_rows(src + r0 * k, r1 - r0, k, a16.data());
@@ -59,10 +58,11 @@ torch::Tensor weight_gradient_bf16(const torch::Tensor& x, const torch::Tensor& 
       const int64_t r0 = rows * p / parts / 2 * 2, r1 = p + 1 == parts ? rows : rows * (p + 1) / parts / 2 * 2;
       auto x_pairs = torch::empty({blas::even(r1 - r0), k}, bf16);
       auto dy_pairs = torch::empty({blas::even(r1 - r0), m}, bf16);
-      blas::pack_pairs_of_rows(r1 - r0, k, x.data_ptr<float>() + r0 * k, k, bits(x_pairs));
-      blas::pack_pairs_of_rows(r1 - r0, m, dy.data_ptr<float>() + r0 * m, m, bits(dy_pairs));
+      blas::pack_pairs_of_rows(r1 - r0, k, x.data_ptr<float>() + r0 * k, k, bfloat16_bits(x_pairs));
+      blas::pack_pairs_of_rows(r1 - r0, m, dy.data_ptr<float>() + r0 * m, m, bfloat16_bits(dy_pairs));
       sums[size_t(p)] = torch::empty({k, m}, x.options());
-      blas::bf16_pair_gemm_tn(k, m, r1 - r0, bits(x_pairs), bits(dy_pairs), sums[size_t(p)].data_ptr<float>(), false);
+      blas::bf16_pair_gemm_tn(k, m, r1 - r0, bfloat16_bits(x_pairs), bfloat16_bits(dy_pairs),
+                              sums[size_t(p)].data_ptr<float>(), false);
     }
   });
   for (size_t p = 1; p < sums.size(); ++p) sums[0].add_(sums[p]);
@@ -79,7 +79,7 @@ class DenseMatmulFunction : public torch::autograd::Function<DenseMatmulFunction
     if (!bf16_mixed) return product(x, false, w, false);
     const int64_t k = w.size(0), m = w.size(1);
     auto w_pairs = torch::empty({blas::even(k), m}, w.options().dtype(torch::kBFloat16));
-    blas::pack_pairs_of_rows(k, m, w.data_ptr<float>(), m, bits(w_pairs));
+    blas::pack_pairs_of_rows(k, m, w.data_ptr<float>(), m, bfloat16_bits(w_pairs));
     return product_bf16(x, w_pairs, m);
   }
 
@@ -95,7 +95,7 @@ class DenseMatmulFunction : public torch::autograd::Function<DenseMatmulFunction
       if (bf16_mixed) {
         const int64_t k = w.size(0), m = w.size(1);
         auto w_t_pairs = torch::empty({blas::even(m), k}, w.options().dtype(torch::kBFloat16));
-        blas::pack_pairs_of_columns(m, k, w.data_ptr<float>(), m, bits(w_t_pairs));
+        blas::pack_pairs_of_columns(m, k, w.data_ptr<float>(), m, bfloat16_bits(w_t_pairs));
         grad_x = product_bf16(grad, w_t_pairs, k);
       } else {
         grad_x = product(grad, false, w, true);
@@ -116,11 +116,10 @@ torch::Tensor dense_matmul(const torch::Tensor& x, const torch::Tensor& w, GemmP
   }
   const bool float32_cpu =
       x.scalar_type() == torch::kFloat && w.scalar_type() == torch::kFloat && x.device().is_cpu() && w.device().is_cpu();
-  const bool bf16_mixed = precision == GemmPrecision::bf16_mixed;
-  if (bf16_mixed && !float32_cpu) throw std::invalid_argument("dense_matmul: bf16-mixed needs float32 CPU tensors");
-  if (bf16_mixed && !cpu_has_bf16_gemm()) {
-    throw std::invalid_argument("dense_matmul: bf16-mixed needs a CPU with AVX512_BF16 or AMX");
+  if (const auto reason = unsupported_precision(precision, float32_cpu); !reason.empty()) {
+    throw std::invalid_argument("dense_matmul: " + reason);
   }
+  const bool bf16_mixed = precision == GemmPrecision::bf16_mixed;
   if (!float32_cpu || x.numel() == 0 || w.numel() == 0) return torch::matmul(x, w);
   auto sizes = x.sizes().vec();
   sizes.back() = w.size(1);

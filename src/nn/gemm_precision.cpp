@@ -22,4 +22,11 @@ bool cpu_has_bf16_gemm() {
   return (static_cast<unsigned>(dnnl::get_effective_cpu_isa()) & bf16) == bf16;
 }
 
+std::string unsupported_precision(GemmPrecision precision, bool float32_inputs) {
+  if (precision != GemmPrecision::bf16_mixed) return "";
+  if (!float32_inputs) return "precision bf16-mixed needs float32 inputs";
+  if (!cpu_has_bf16_gemm()) return "precision bf16-mixed needs a CPU with AVX512_BF16 or AMX";
+  return "";
+}
+
 }  // namespace e3::nn

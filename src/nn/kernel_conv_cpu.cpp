@@ -46,6 +46,7 @@
 
 #include "bf16_gemm.h"
 #include "bf16_pair_gemm.h"
+#include "bf16_tensor.h"
 #include "blas.h"
 #include "small_k_gemm.h"
 
@@ -224,9 +225,6 @@ void edge_messages_backward(const Raw<T>& raw, const KernelOutputGroup& group,
   }
 }
 
-// A bfloat16 tensor's values as the raw bits that blas:: takes.
-uint16_t* bf16_bits(torch::Tensor& buffer) { return reinterpret_cast<uint16_t*>(buffer.data_ptr<at::BFloat16>()); }
-
 // Stage 2 for atoms [a0, a1) in the op's dtype: t[a - a0] = X_A^T h_A ([(i, c), H]), x their
 // edges' X (from edge offsets[a0] on). Runs on the calling thread (callers parallelize over
 // chunks of atoms).
@@ -294,8 +292,8 @@ const uint16_t* gather_chunk(const Raw<T>& raw, bool mixed, int64_t d, int64_t c
   if constexpr (std::is_same_v<T, float>) {
     if (mixed) {
       const int64_t block = raw.hidden * columns;
-      uint16_t* t16 = bf16_bits(b.t16);
-      gather_to_atoms_bf16(raw, d, columns, x, a0, a1, t16, bf16_bits(b.x_pairs), bf16_bits(b.h_pairs));
+      uint16_t* t16 = bfloat16_bits(b.t16);
+      gather_to_atoms_bf16(raw, d, columns, x, a0, a1, t16, bfloat16_bits(b.x_pairs), bfloat16_bits(b.h_pairs));
       std::fill(t16 + (a1 - a0) * d * block, t16 + m * block, uint16_t(0));
       return t16;
     }
@@ -459,7 +457,7 @@ void add_weight_parts(const KernelOutputGroup& group, int64_t hidden,
 template <typename T>
 void bf16_rows_in_pairs(const T* src, int64_t rows, int64_t cols, torch::Tensor& dst) {
   if constexpr (std::is_same_v<T, float>) {
-    uint16_t* out = bf16_bits(dst);
+    uint16_t* out = bfloat16_bits(dst);
     at::parallel_for(0, rows, 256, [&](int64_t r0, int64_t r1) {
       blas::to_pair_rows(src + r0 * cols, r1 - r0, cols, out + r0 * blas::even(cols));
     });
@@ -618,10 +616,10 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
         if (mixed) {
           if constexpr (std::is_same_v<T, float>) {
             atom_backward_bf16(n, width, hidden, dta,
-                               need_radial ? bf16_bits(b.x16) + (e0 - e_begin) * blas::even(width) : nullptr,
-                               need_dx ? bf16_bits(radial16) + e0 * blas::even(hidden) : nullptr,
+                               need_radial ? bfloat16_bits(b.x16) + (e0 - e_begin) * blas::even(width) : nullptr,
+                               need_dx ? bfloat16_bits(radial16) + e0 * blas::even(hidden) : nullptr,
                                need_radial ? grads.radial.data_ptr<T>() + e0 * hidden : nullptr, dx,
-                               bf16_bits(b.dt_packed));
+                               bfloat16_bits(b.dt_packed));
           }
         } else {
           if (need_radial) {

@@ -50,10 +50,7 @@ void check_inputs(const KernelPlan& plan, const torch::Tensor& features, const t
     if (t->scalar_type() != dtype) fail("all floating inputs must share the dtype of the features");
     if (t->device() != features.device()) fail("all inputs must be on one device");
   }
-  if (precision == GemmPrecision::bf16_mixed) {
-    if (dtype != torch::kFloat) fail("precision bf16-mixed needs float32 inputs");
-    if (!cpu_has_bf16_gemm()) fail("precision bf16-mixed needs a CPU with AVX512_BF16 or AMX");
-  }
+  if (const auto reason = unsupported_precision(precision, dtype == torch::kFloat); !reason.empty()) fail(reason);
 }
 
 }  // namespace

@@ -6,10 +6,11 @@
 
 #include "e3/nn/gemm_precision.h"
 
-// The instruction set of the fused op's bfloat16 kernels (bf16_pair_gemm.cpp): AVX-512 with
-// AVX512_BF16 (AMD Zen 4 and later, Intel Cooper Lake and Sapphire Rapids and later), so that one
-// view of the CPU (has_small_k_gemm()) turns all of them on or off; an AVX-512 CPU without it
-// (Skylake-X, Ice Lake) keeps oneDNN's sgemm.
+// Compiled for, and used only on, the CPUs of the fused op's bfloat16 kernels
+// (bf16_pair_gemm.cpp): AVX-512 with AVX512_BF16 (AMD Zen 4 and later, Intel Cooper Lake and
+// Sapphire Rapids and later), so that one view of the CPU (has_small_k_gemm()) turns the fused
+// op's own kernels on or off together; an AVX-512 CPU without it (Skylake-X, Ice Lake) keeps
+// oneDNN's sgemm.
 #define E3_SMALL_K_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
 
 namespace e3::nn::blas {
@@ -22,21 +23,12 @@ constexpr int kRows = 6;
 constexpr int kVectors = 4;
 constexpr int64_t kBlockColumns = 16 * kVectors;
 
-struct StoreFloat {
-  float* c;
-  int64_t n;
-  E3_SMALL_K_TARGET __attribute__((always_inline)) void operator()(int64_t row, int64_t column, __mmask16 mask,
-                                                                    __m512 value) const {
-    _mm512_mask_storeu_ps(c + row * n + column, mask, value);
-  }
-};
-
 // Rows [r0, r0 + R) and columns [c0, c0 + kBlockColumns) of C (those past n masked off by
 // `masks`), summed over k in registers and then stored.
-template <int R, typename Store>
+template <int R>
 E3_SMALL_K_TARGET __attribute__((always_inline)) inline void block(int64_t m, int64_t n, int64_t k, const float* a,
                                                                    const float* b, int64_t r0, int64_t c0,
-                                                                   const __mmask16* masks, const Store& store) {
+                                                                   const __mmask16* masks, float* c) {
   __m512 sum[R][kVectors];
   // Unrolled completely, so that sum and bv are registers (GCC keeps arrays in memory otherwise).
 #pragma GCC unroll 8
@@ -60,12 +52,11 @@ E3_SMALL_K_TARGET __attribute__((always_inline)) inline void block(int64_t m, in
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 4
-    for (int v = 0; v < kVectors; ++v) store(r0 + r, c0 + 16 * v, masks[v], sum[r][v]);
+    for (int v = 0; v < kVectors; ++v) _mm512_mask_storeu_ps(c + (r0 + r) * n + c0 + 16 * v, masks[v], sum[r][v]);
   }
 }
 
-template <typename Store>
-E3_SMALL_K_TARGET void run(int64_t m, int64_t n, int64_t k, const float* a, const float* b, const Store& store) {
+E3_SMALL_K_TARGET void run(int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
   for (int64_t c0 = 0; c0 < n; c0 += kBlockColumns) {
     __mmask16 masks[kVectors];
     for (int v = 0; v < kVectors; ++v) {
@@ -73,13 +64,13 @@ E3_SMALL_K_TARGET void run(int64_t m, int64_t n, int64_t k, const float* a, cons
       masks[v] = columns >= 16 ? __mmask16(0xffff) : columns <= 0 ? __mmask16(0) : __mmask16((1u << columns) - 1);
     }
     int64_t r0 = 0;
-    for (; r0 + kRows <= m; r0 += kRows) block<kRows>(m, n, k, a, b, r0, c0, masks, store);
+    for (; r0 + kRows <= m; r0 += kRows) block<kRows>(m, n, k, a, b, r0, c0, masks, c);
     switch (m - r0) {
-      case 5: block<5>(m, n, k, a, b, r0, c0, masks, store); break;
-      case 4: block<4>(m, n, k, a, b, r0, c0, masks, store); break;
-      case 3: block<3>(m, n, k, a, b, r0, c0, masks, store); break;
-      case 2: block<2>(m, n, k, a, b, r0, c0, masks, store); break;
-      case 1: block<1>(m, n, k, a, b, r0, c0, masks, store); break;
+      case 5: block<5>(m, n, k, a, b, r0, c0, masks, c); break;
+      case 4: block<4>(m, n, k, a, b, r0, c0, masks, c); break;
+      case 3: block<3>(m, n, k, a, b, r0, c0, masks, c); break;
+      case 2: block<2>(m, n, k, a, b, r0, c0, masks, c); break;
+      case 1: block<1>(m, n, k, a, b, r0, c0, masks, c); break;
       default: break;
     }
   }
@@ -100,7 +91,7 @@ bool has_small_k_gemm() {
 
 void small_k_gemm_tn(int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
   check_cpu();
-  run(m, n, k, a, b, StoreFloat{c, n});
+  run(m, n, k, a, b, c);
 }
 
 }  // namespace e3::nn::blas

@@ -22,4 +22,8 @@ std::string to_string(GemmPrecision precision);
 /// it). Without, oneDNN would fall back to a reference loop many times slower than float32.
 bool cpu_has_bf16_gemm();
 
+/// Why `precision` cannot run on these inputs (`float32_inputs`: float32 tensors on the CPU),
+/// or "" where it can: bf16-mixed needs float32 inputs and a CPU where cpu_has_bf16_gemm().
+std::string unsupported_precision(GemmPrecision precision, bool float32_inputs);
+
 }  // namespace e3::nn
