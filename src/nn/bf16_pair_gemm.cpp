@@ -14,7 +14,7 @@
 // masked-off lanes (there are none here) and then warn that it may be used uninitialized.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-#define E3_PAIR_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+#define E3_PAIR_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,bmi2")))
 
 namespace e3::nn::blas {
 namespace {
@@ -55,27 +55,46 @@ E3_PAIR_TARGET __attribute__((always_inline)) inline void transpose16(__m512i r[
   }
 }
 
-E3_PAIR_TARGET void pack_rows(int64_t k, int64_t n, const float* b, int64_t ldb, uint16_t* packed) {
-  // Word 2 j of the result is word j of the converted pair (row 2 p), word 2 j + 1 word 16 + j (row 2 p + 1).
+// 16 values of a row of B as bfloat16 (the lanes past `mask` zero), from float32 (rounded as
+// to_bfloat16() rounds) or from bfloat16 bits (as they are); `Pair` loads 32 values, two such.
+E3_PAIR_TARGET __attribute__((always_inline)) inline __m256i load16(const float* src, __mmask16 mask) {
+  return reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, src)));
+}
+E3_PAIR_TARGET __attribute__((always_inline)) inline __m256i load16(const uint16_t* src, __mmask16 mask) {
+  return _mm256_maskz_loadu_epi16(mask, src);
+}
+E3_PAIR_TARGET __attribute__((always_inline)) inline __m512i load32(const float* src, __mmask16 low, __mmask16 high) {
+  return reinterpret_cast<__m512i>(
+      _mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(high, src + 16), _mm512_maskz_loadu_ps(low, src)));
+}
+E3_PAIR_TARGET __attribute__((always_inline)) inline __m512i load32(const uint16_t* src, __mmask16 low,
+                                                                   __mmask16 high) {
+  return _mm512_maskz_loadu_epi16(__mmask32(low) | (__mmask32(high) << 16), src);
+}
+
+template <typename Source>
+E3_PAIR_TARGET void pack_rows(int64_t k, int64_t n, const Source* b, int64_t ldb, uint16_t* packed) {
+  // Word 2 j of the result is word j of the first row's 16 values, word 2 j + 1 word j of the second's.
   alignas(64) static const uint16_t kInterleave[32] = {0, 16, 1, 17, 2,  18, 3,  19, 4,  20, 5,  21, 6,  22, 7,  23,
                                                        8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
   const __m512i interleave = _mm512_load_si512(kInterleave);
   const int64_t pairs = (k + 1) / 2;
   for (int64_t p = 0; p < pairs; ++p) {
-    const float* row0 = b + 2 * p * ldb;
+    const Source* row0 = b + 2 * p * ldb;
     const bool second = 2 * p + 1 < k;
     uint16_t* out = packed + p * n * 2;
     for (int64_t j = 0; j < n; j += 16) {
       const __mmask16 mask = first_lanes(n - j);
-      const __m512 v0 = _mm512_maskz_loadu_ps(mask, row0 + j);
-      const __m512 v1 = second ? _mm512_maskz_loadu_ps(mask, row0 + ldb + j) : _mm512_setzero_ps();
-      const auto both = reinterpret_cast<__m512i>(_mm512_cvtne2ps_pbh(v1, v0));
+      const __m256i v0 = load16(row0 + j, mask);
+      const __m256i v1 = second ? load16(row0 + ldb + j, mask) : _mm256_setzero_si256();
+      const __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512(v0), v1, 1);
       _mm512_mask_storeu_epi32(out + 2 * j, mask, _mm512_permutexvar_epi16(interleave, both));
     }
   }
 }
 
-E3_PAIR_TARGET void pack_columns(int64_t k, int64_t n, const float* bt, int64_t ldbt, uint16_t* packed) {
+template <typename Source>
+E3_PAIR_TARGET void pack_columns(int64_t k, int64_t n, const Source* bt, int64_t ldbt, uint16_t* packed) {
   const int64_t pairs = (k + 1) / 2;
   for (int64_t c0 = 0; c0 < n; c0 += 16) {
     const int64_t rows = std::min<int64_t>(16, n - c0);
@@ -86,13 +105,7 @@ E3_PAIR_TARGET void pack_columns(int64_t k, int64_t n, const float* bt, int64_t 
       __m512i r[16];
 #pragma GCC unroll 16
       for (int i = 0; i < 16; ++i) {
-        if (i < rows) {
-          const float* src = bt + (c0 + i) * ldbt + 2 * p0;
-          r[i] = reinterpret_cast<__m512i>(
-              _mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(high, src + 16), _mm512_maskz_loadu_ps(low, src)));
-        } else {
-          r[i] = _mm512_setzero_si512();
-        }
+        r[i] = i < rows ? load32(bt + (c0 + i) * ldbt + 2 * p0, low, high) : _mm512_setzero_si512();
       }
       transpose16(r);
 #pragma GCC unroll 16
@@ -135,6 +148,18 @@ struct Bfloat16C {
   }
   E3_PAIR_TARGET __attribute__((always_inline)) void store(int64_t i, int64_t j, __mmask16 mask, __m512 value) const {
     _mm256_mask_storeu_epi16(c + i * ldc + j, mask, reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(value)));
+  }
+};
+struct InterleavedBfloat16C {
+  uint16_t* c;
+  const int64_t* row_offsets;
+  E3_PAIR_TARGET __attribute__((always_inline)) __m512 start(int64_t, int64_t, __mmask16) const {
+    return _mm512_setzero_ps();
+  }
+  // Each value widened to 32 bits (its word first, then a zero word), only the first words stored.
+  E3_PAIR_TARGET __attribute__((always_inline)) void store(int64_t i, int64_t j, __mmask16 mask, __m512 value) const {
+    const __m512i words = _mm512_cvtepu16_epi32(reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(value)));
+    _mm512_mask_storeu_epi16(c + row_offsets[i] + 2 * j, __mmask32(_pdep_u32(mask, 0x55555555u)), words);
   }
 };
 
@@ -221,16 +246,38 @@ void pack_pairs_of_columns(int64_t k, int64_t n, const float* bt, int64_t ldbt, 
   pack_columns(k, n, bt, ldbt, packed);
 }
 
+void pack_pairs_of_rows(int64_t k, int64_t n, const uint16_t* b, int64_t ldb, uint16_t* packed) {
+  check_cpu("pack_pairs_of_rows");
+  pack_rows(k, n, b, ldb, packed);
+}
+
+void pack_pairs_of_columns(int64_t k, int64_t n, const uint16_t* bt, int64_t ldbt, uint16_t* packed) {
+  check_cpu("pack_pairs_of_columns");
+  pack_columns(k, n, bt, ldbt, packed);
+}
+
 void bf16_pair_gemm(int64_t m, int64_t n, int64_t k, const uint16_t* a, int64_t lda, const uint16_t* packed, float* c,
                     int64_t ldc, bool accumulate) {
   check_cpu("bf16_pair_gemm");
   run(m, n, k, RowMajorA{a, lda}, packed, FloatC{c, ldc, accumulate});
 }
 
+void bf16_pair_gemm(int64_t m, int64_t n, int64_t k, const uint16_t* a, int64_t lda, const uint16_t* packed,
+                    uint16_t* c, int64_t ldc) {
+  check_cpu("bf16_pair_gemm");
+  run(m, n, k, RowMajorA{a, lda}, packed, Bfloat16C{c, ldc});
+}
+
 void bf16_pair_gemm_tn(int64_t m, int64_t n, int64_t k, const uint16_t* at_packed, const uint16_t* b_packed,
                        uint16_t* c) {
   check_cpu("bf16_pair_gemm_tn");
   run(m, n, k, PackedTransposedA{at_packed, m}, b_packed, Bfloat16C{c, n});
+}
+
+void bf16_pair_gemm_tn(int64_t m, int64_t n, int64_t k, const uint16_t* at_packed, const uint16_t* b_packed,
+                       const int64_t* row_offsets, uint16_t* c) {
+  check_cpu("bf16_pair_gemm_tn");
+  run(m, n, k, PackedTransposedA{at_packed, m}, b_packed, InterleavedBfloat16C{c, row_offsets});
 }
 
 void bf16_pair_gemm_tn(int64_t m, int64_t n, int64_t k, const uint16_t* at_packed, const uint16_t* b_packed,

@@ -31,6 +31,12 @@ void pack_pairs_of_rows(int64_t k, int64_t n, const float* b, int64_t ldb, uint1
 /// packed[(p * n + j) * 2 + s] = Bt[j, 2 p + s].
 void pack_pairs_of_columns(int64_t k, int64_t n, const float* bt, int64_t ldbt, uint16_t* packed);
 
+/// The same from B [k, n] given as bfloat16 bits (leading dimension ldb), taken as they are.
+void pack_pairs_of_rows(int64_t k, int64_t n, const uint16_t* b, int64_t ldb, uint16_t* packed);
+
+/// The same from Bt [n, k] given as bfloat16 bits (leading dimension ldbt), taken as they are.
+void pack_pairs_of_columns(int64_t k, int64_t n, const uint16_t* bt, int64_t ldbt, uint16_t* packed);
+
 /// C[m, n] = A B, or C += A B with `accumulate`: A [m, k] bfloat16 bits, row major with leading
 /// dimension lda (even, at least k; for an odd k, A[i, k] must hold zero, since the kernel reads
 /// A in pairs), B packed by pack_pairs_of_rows() or pack_pairs_of_columns(), C float32 with
@@ -39,6 +45,12 @@ void pack_pairs_of_columns(int64_t k, int64_t n, const float* bt, int64_t ldbt, 
 void bf16_pair_gemm(int64_t m, int64_t n, int64_t k, const uint16_t* a, int64_t lda, const uint16_t* packed, float* c,
                     int64_t ldc, bool accumulate);
 
+/// The same with C = A B rounded to bfloat16 as to_bfloat16() rounds (c: bfloat16 bits, leading
+/// dimension ldc): the fused op's dT = dG W^T under bf16-mixed, which the per-atom products read
+/// only in bfloat16.
+void bf16_pair_gemm(int64_t m, int64_t n, int64_t k, const uint16_t* a, int64_t lda, const uint16_t* packed,
+                    uint16_t* c, int64_t ldc);
+
 /// C[m, n] = At^T B rounded to bfloat16 as to_bfloat16() rounds (c: bfloat16 bits, leading
 /// dimension n), from At [k, m] and B [k, n] both packed by pack_pairs_of_rows(): the fused
 /// op's stage 2 under bf16-mixed, T_A = X_A^T h_A with k = the atom's edges (k = 0: C = 0).
@@ -46,8 +58,16 @@ void bf16_pair_gemm(int64_t m, int64_t n, int64_t k, const uint16_t* a, int64_t 
 void bf16_pair_gemm_tn(int64_t m, int64_t n, int64_t k, const uint16_t* at_packed, const uint16_t* b_packed,
                        uint16_t* c);
 
+/// The same with row i of C written every other 16-bit word from c + row_offsets[i] (C[i, j] at
+/// c[row_offsets[i] + 2 j]; the words between are left as they are): how the fused op's stage 2
+/// writes T straight into the layout pack_pairs_of_rows() would make of it, row i of an atom's T
+/// being a row or its partner in a pair of rows of the chunk's T.
+void bf16_pair_gemm_tn(int64_t m, int64_t n, int64_t k, const uint16_t* at_packed, const uint16_t* b_packed,
+                       const int64_t* row_offsets, uint16_t* c);
+
 /// The same with C float32 (leading dimension n), added to C with `accumulate`: the weight
-/// gradient of a bf16-mixed dense layer, x^T dy summed over rows (dense_matmul.h).
+/// gradient of a bf16-mixed dense layer, x^T dy summed over rows (dense_matmul.h), and of the
+/// fused op's radial weights, dW^T = dG^T T (kernel_conv_cpu.cpp).
 void bf16_pair_gemm_tn(int64_t m, int64_t n, int64_t k, const uint16_t* at_packed, const uint16_t* b_packed,
                        float* c, bool accumulate);
 

@@ -23,12 +23,15 @@
 // edges), not d GEMMs, and its backward two; stage 3 then multiplies by W reordered to
 // [(c, H), u] (weight_by_column()), a copy of H * P * U values per call.
 //
-// Under GemmPrecision::bf16_mixed the three large GEMMs (stage 3, dW, dT: K or N = H * P,
-// most of the op's arithmetic at large U) round their inputs to bfloat16 and accumulate in
-// float32 (bf16_gemm.h). The per-atom GEMMs do the same in bf16_pair_gemm.h's kernel: stage 2
-// multiplies each atom's X and h, packed in pairs of edges, and writes T in bfloat16 (no float32
-// T exists); the backward pass' dh and dX multiply bfloat16 copies of X and h by each atom's dT,
-// packed once for each product. dT, the outputs and the gradients stay float32.
+// Under GemmPrecision::bf16_mixed every GEMM rounds its inputs to bfloat16 and accumulates in
+// float32: stage 3 in oneDNN (bf16_gemm.h), the others in bf16_pair_gemm.h's kernel, which reads
+// operands packed in pairs of the summed dimension. Stage 2 multiplies each atom's X and h,
+// packed in pairs of edges, and writes T in bfloat16 (no float32 T exists): row major for stage
+// 3 and, in the backward pass, straight in pairs of rows, the layout in which dW^T = dG^T T reads
+// it (dW is formed transposed because its U columns, 21 in L1Net, would fill a third of the
+// kernel's 64-column blocks, and U rows fill 6-row blocks). dT = dG W^T is written in bfloat16,
+// and each atom's dh and dX multiply bfloat16 copies of X and h by its dT, packed for each
+// product. The outputs and the gradients stay float32.
 //
 // In float32, stage 2's per-atom GEMMs (K = the atom's edges, up to 28 in QM9) run in
 // small_k_gemm.h's kernel where the CPU has AVX-512 with AVX512_BF16, which writes T straight
@@ -250,17 +253,32 @@ void gather_to_atoms(const Raw<T>& raw, int64_t d, int64_t columns, const T* x, 
   }
 }
 
-// Stage 2 under bf16-mixed: the same into t16, T in bfloat16, from each atom's X and h rounded
-// to bfloat16 and packed in pairs of edges (x_pairs, h_pairs: one atom's worth) for
+// How stage 2 lays out a chunk's T [rows, H * P] under bf16-mixed: row major for stage 3 and dT
+// (oneDNN's GEMMs), or in pairs of rows (pack_pairs_of_rows()'s layout) for the weight gradient
+// on bf16_pair_gemm's kernel.
+enum class Bf16Layout { row_major, pairs_of_rows };
+
+// Stage 2 under bf16-mixed: the same into t16, T in bfloat16 in `layout`, from each atom's X and
+// h rounded to bfloat16 and packed in pairs of edges (x_pairs, h_pairs: one atom's worth) for
 // bf16_pair_gemm_tn(), which writes T in bfloat16 from registers; no float32 T exists.
 void gather_to_atoms_bf16(const Raw<float>& raw, int64_t d, int64_t columns, const float* x, int64_t a0, int64_t a1,
-                          uint16_t* t16, uint16_t* x_pairs, uint16_t* h_pairs) {
-  const int64_t hidden = raw.hidden, size = d * columns * hidden, rows = d * columns;
+                          Bf16Layout layout, uint16_t* t16, uint16_t* x_pairs, uint16_t* h_pairs) {
+  const int64_t hidden = raw.hidden, block = hidden * columns, rows = d * columns;
+  std::vector<int64_t> row_offsets(rows);  // pairs_of_rows: where row (i, c) of the atom's T starts
   for (int64_t a = a0; a < a1; ++a) {
     const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
     blas::pack_pairs_of_rows(n, rows, x + (e0 - raw.offsets[a0]) * rows, rows, x_pairs);
     blas::pack_pairs_of_rows(n, hidden, raw.radial + e0 * hidden, hidden, h_pairs);
-    blas::bf16_pair_gemm_tn(rows, hidden, n, x_pairs, h_pairs, t16 + (a - a0) * size);
+    if (layout == Bf16Layout::row_major) {
+      blas::bf16_pair_gemm_tn(rows, hidden, n, x_pairs, h_pairs, t16 + (a - a0) * d * block);
+      continue;
+    }
+    // The atom's T_A [(i, c), H] is rows (a - a0) d + i, columns c H .. c H + H - 1 of the chunk's T.
+    for (int64_t i = 0; i < d; ++i) {
+      const int64_t r = (a - a0) * d + i;
+      for (int64_t c = 0; c < columns; ++c) row_offsets[i * columns + c] = ((r / 2) * block + c * hidden) * 2 + r % 2;
+    }
+    blas::bf16_pair_gemm_tn(rows, hidden, n, x_pairs, h_pairs, row_offsets.data(), t16);
   }
 }
 
@@ -278,23 +296,29 @@ Stage2Buffers stage2_buffers(bool mixed, int64_t chunk_rows, int64_t block, int6
     return b;
   }
   const auto bf16 = options.dtype(torch::kBFloat16);
-  b.t16 = torch::empty({chunk_rows, block}, bf16);
+  b.t16 = torch::empty({blas::even(chunk_rows), block}, bf16);  // even: in pairs of rows for dW
   b.x_pairs = torch::empty({blas::even(max_atom_edges), rows}, bf16);
   b.h_pairs = torch::empty({blas::even(max_atom_edges), hidden}, bf16);
   return b;
 }
 
-// Stage 2 for atoms [a0, a1): T in b.t, or under bf16-mixed in b.t16 with its rows from the
-// chunk's last atom up to m zero. The bfloat16 T for large_gemm(), or nullptr.
+// Stage 2 for atoms [a0, a1): T in b.t, or under bf16-mixed in b.t16 in `layout`, row major with
+// its rows from the chunk's last atom up to m zero, or in pairs of rows with the partner of an
+// odd last row zero. The bfloat16 T, or nullptr.
 template <typename T>
-const uint16_t* gather_chunk(const Raw<T>& raw, bool mixed, int64_t d, int64_t columns, const T* x, int64_t a0,
-                             int64_t a1, int64_t m, Stage2Buffers& b) {
+const uint16_t* gather_chunk(const Raw<T>& raw, bool mixed, Bf16Layout layout, int64_t d, int64_t columns, const T* x,
+                             int64_t a0, int64_t a1, int64_t m, Stage2Buffers& b) {
   if constexpr (std::is_same_v<T, float>) {
     if (mixed) {
-      const int64_t block = raw.hidden * columns;
+      const int64_t block = raw.hidden * columns, rows = (a1 - a0) * d;
       uint16_t* t16 = bfloat16_bits(b.t16);
-      gather_to_atoms_bf16(raw, d, columns, x, a0, a1, t16, bfloat16_bits(b.x_pairs), bfloat16_bits(b.h_pairs));
-      std::fill(t16 + (a1 - a0) * d * block, t16 + m * block, uint16_t(0));
+      gather_to_atoms_bf16(raw, d, columns, x, a0, a1, layout, t16, bfloat16_bits(b.x_pairs), bfloat16_bits(b.h_pairs));
+      if (layout == Bf16Layout::row_major) {
+        std::fill(t16 + rows * block, t16 + m * block, uint16_t(0));
+      } else if (rows % 2 == 1) {
+        uint16_t* last_pair = t16 + (rows / 2) * block * 2;
+        for (int64_t j = 0; j < block; ++j) last_pair[2 * j + 1] = 0;
+      }
       return t16;
     }
   }
@@ -312,15 +336,14 @@ torch::Tensor weight_by_column(const torch::Tensor& weight, const KernelOutputGr
       .view({group.columns * hidden, group.mul_out});
 }
 
-// Under bf16-mixed (`mixed`, float32 only): the bfloat16 copy of x[0, count) in `buffer`,
-// followed by zeros up to `padded` (>= count) values; otherwise nullptr.
+// Under bf16-mixed (`mixed`, float32 only): the bfloat16 copy of x[0, count) in `buffer`;
+// otherwise nullptr.
 template <typename T>
-const uint16_t* bf16_copy(bool mixed, const T* x, int64_t count, int64_t padded, std::vector<uint16_t>& buffer) {
+const uint16_t* bf16_copy(bool mixed, const T* x, int64_t count, std::vector<uint16_t>& buffer) {
   if constexpr (std::is_same_v<T, float>) {
     if (mixed) {
-      buffer.resize(padded);
+      buffer.resize(count);
       blas::to_bfloat16(x, count, buffer.data());
-      std::fill(buffer.begin() + count, buffer.end(), uint16_t(0));
       return buffer.data();
     }
   }
@@ -331,7 +354,7 @@ const uint16_t* bf16_copy(bool mixed, const T* x, int64_t count, int64_t padded,
 // this many, or to a full chunk where that is fewer.
 constexpr int64_t kBf16RowGranule = 16;
 
-// The rows a chunk's large GEMMs take: its own, or under bf16-mixed its own rounded up to
+// The rows a chunk's stage-3 GEMM takes: its own, or under bf16-mixed its own rounded up to
 // kBf16RowGranule: oneDNN generates a bfloat16 kernel for every new shape (0.5-2 ms each,
 // measured on an AMD EPYC), which the varying last chunk of each thread's range would
 // otherwise pay again and again; with at most full_rows / kBf16RowGranule shapes per layer
@@ -342,18 +365,18 @@ int64_t gemm_rows(bool mixed, int64_t rows, int64_t full_rows) {
   return std::min(full_rows, (rows + kBf16RowGranule - 1) / kBf16RowGranule * kBf16RowGranule);
 }
 
-// One of the large GEMMs: C = op(A) op(B) + beta C in T, or from the bfloat16 copies a16 and
-// b16 (bf16_copy() of A and B, both given or both nullptr) with float32 accumulation.
+// Stage 3 for a chunk's m rows, G = T W ([m, U] = [m, H * P] [H * P, U]) in T, or from the
+// bfloat16 copies t16 and w16 (both given or both nullptr) with float32 accumulation.
 template <typename T>
-void large_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, const uint16_t* a16,
-                int64_t lda, const T* b, const uint16_t* b16, int64_t ldb, T beta, T* c, int64_t ldc) {
+void stage3_gemm(int64_t m, int64_t mul, int64_t block, const T* t, const uint16_t* t16, const T* w,
+                 const uint16_t* w16, T* g) {
   if constexpr (std::is_same_v<T, float>) {
-    if (a16 != nullptr) {
-      blas::gemm_bf16(trans_a, trans_b, m, n, k, a16, lda, b16, ldb, beta, c, ldc);
+    if (t16 != nullptr) {
+      blas::gemm_bf16(false, false, m, mul, block, t16, block, w16, mul, 0.0f, g, mul);
       return;
     }
   }
-  blas::gemm(trans_a, trans_b, m, n, k, T(1), a, lda, b, ldb, beta, c, ldc);
+  blas::gemm(false, false, m, mul, block, T(1), t, block, w, mul, T(0), g, mul);
 }
 
 // How stages 2 and 3 (or their backward) split the atoms: one contiguous range per thread, of
@@ -428,15 +451,53 @@ void scatter_output(const KernelOutputGroup& group, int64_t d, const T* gt, int6
   }
 }
 
-// Adds the threads' parts of a group's dW, each [(c, H), u] as T's columns are ordered, into
-// the radial MLP's weight gradient [H, num_weights] (its (c, u) columns at the group's
-// offset), in the order of `parts`. The rows of H are split over the threads: the sum
-// touches P * U * H values per part, a serial step between the parallel loops otherwise.
+// add_weight_parts() for parts [u, (c, H)] (the weight gradient under bf16-mixed, written by
+// bf16_pair_gemm_tn()): the sums are formed in a tile of kTile values of H for each (c, u),
+// read along H from the parts (their rows are H * P values apart) and written along u, each
+// value added in the order of `parts` as in add_weight_parts().
+template <typename T>
+void add_transposed_weight_parts(int64_t columns, int64_t mul, int64_t hidden,
+                                 const std::vector<std::pair<int64_t, torch::Tensor>>& parts, T* dw, int64_t stride) {
+  constexpr int64_t kTile = 16;
+  const int64_t block = columns * hidden;
+  at::parallel_for(0, hidden, kTile, [&](int64_t h0, int64_t h1) {
+    std::vector<T> tile(mul * kTile);  // [u, h - h_tile]
+    for (int64_t h_tile = h0; h_tile < h1; h_tile += kTile) {
+      const int64_t rows = std::min(kTile, h1 - h_tile);
+      for (int64_t c = 0; c < columns; ++c) {
+        T* to = dw + h_tile * stride + c * mul;
+        for (int64_t r = 0; r < rows; ++r) {
+          for (int64_t u = 0; u < mul; ++u) tile[u * kTile + r] = to[r * stride + u];
+        }
+        for (const auto& part : parts) {
+          const T* from = part.second.template data_ptr<T>() + c * hidden + h_tile;
+          for (int64_t u = 0; u < mul; ++u) {
+            for (int64_t r = 0; r < rows; ++r) tile[u * kTile + r] += from[u * block + r];
+          }
+        }
+        for (int64_t r = 0; r < rows; ++r) {
+          for (int64_t u = 0; u < mul; ++u) to[r * stride + u] = tile[u * kTile + r];
+        }
+      }
+    }
+  });
+}
+
+// Adds the threads' parts of a group's dW, each [(c, H), u] as T's columns are ordered (or its
+// transpose [u, (c, H)] with `transposed`), into the radial MLP's weight gradient
+// [H, num_weights] (its (c, u) columns at the group's offset), in the order of `parts`. The rows
+// of H are split over the threads: the sum touches P * U * H values per part, a serial step
+// between the parallel loops otherwise.
 template <typename T>
 void add_weight_parts(const KernelOutputGroup& group, int64_t hidden,
-                      const std::vector<std::pair<int64_t, torch::Tensor>>& parts, torch::Tensor& weight_grad) {
+                      const std::vector<std::pair<int64_t, torch::Tensor>>& parts, bool transposed,
+                      torch::Tensor& weight_grad) {
   const int64_t columns = group.columns, mul = group.mul_out, stride = weight_grad.size(1);
   T* dw = weight_grad.data_ptr<T>() + group.weight_offset;
+  if (transposed) {
+    add_transposed_weight_parts(columns, mul, hidden, parts, dw, stride);
+    return;
+  }
   at::parallel_for(0, hidden, 1, [&](int64_t h0, int64_t h1) {
     for (const auto& part : parts) {
       const T* src = part.second.template data_ptr<T>();
@@ -464,20 +525,56 @@ void bf16_rows_in_pairs(const T* src, int64_t rows, int64_t cols, torch::Tensor&
   }
 }
 
-// Under bf16-mixed, the per-atom GEMMs of the backward pass for one atom with n edges, from dta,
-// its dT [(i, c), H] in float32: dh[e] += X[e] dT_A with x16 its edges' X and dX[e] = h[e] dT_A^T
-// with radial16 their h, both in bf16_rows_in_pairs()'s layout, dT_A packed for each product
-// in turn (bf16_pair_gemm.h); dh or dx nullptr where not needed.
+// Under bf16-mixed (float32 only), the per-atom GEMMs of the backward pass for one atom with n
+// edges, from dta, its dT [(i, c), H] in bfloat16: dh[e] += X[e] dT_A with x16 its edges' X and
+// dX[e] = h[e] dT_A^T with radial16 their h, both in bf16_rows_in_pairs()'s layout, dT_A packed
+// for each product in turn (bf16_pair_gemm.h); dh or dx nullptr where not needed.
 // `packed` holds blas::even(width) * blas::even(hidden) values.
-void atom_backward_bf16(int64_t n, int64_t width, int64_t hidden, const float* dta, const uint16_t* x16,
-                        const uint16_t* radial16, float* dh, float* dx, uint16_t* packed) {
-  if (dh) {
-    blas::pack_pairs_of_rows(width, hidden, dta, hidden, packed);
-    blas::bf16_pair_gemm(n, hidden, width, x16, blas::even(width), packed, dh, hidden, true);
+template <typename T>
+void atom_backward_bf16(int64_t n, int64_t width, int64_t hidden, const uint16_t* dta, const uint16_t* x16,
+                        const uint16_t* radial16, T* dh, T* dx, uint16_t* packed) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (dh) {
+      blas::pack_pairs_of_rows(width, hidden, dta, hidden, packed);
+      blas::bf16_pair_gemm(n, hidden, width, x16, blas::even(width), packed, dh, hidden, true);
+    }
+    if (dx) {
+      blas::pack_pairs_of_columns(hidden, width, dta, hidden, packed);
+      blas::bf16_pair_gemm(n, width, hidden, radial16, blas::even(hidden), packed, dx, width, false);
+    }
   }
-  if (dx) {
-    blas::pack_pairs_of_columns(hidden, width, dta, hidden, packed);
-    blas::bf16_pair_gemm(n, width, hidden, radial16, blas::even(hidden), packed, dx, width, false);
+}
+
+// Under bf16-mixed: W^T [U, (c, H)] packed in pairs of rows for dT = dG W^T, from W [(c, H), U]
+// (weight_by_column()), once per output group and call.
+torch::Tensor bf16_transposed_weight(const torch::Tensor& w) {
+  const int64_t block = w.size(0), mul = w.size(1);
+  torch::Tensor packed = torch::empty({blas::even(mul), block}, w.options().dtype(torch::kBFloat16));
+  blas::pack_pairs_of_columns(mul, block, w.data_ptr<float>(), mul, bfloat16_bits(packed));
+  return packed;
+}
+
+// Under bf16-mixed (float32 only), a chunk's dT = dG W^T in bfloat16 (dt [rows, H * P]), from dg
+// [rows, U] (copied into dg_rows, rows of even length) and W^T from bf16_transposed_weight().
+template <typename T>
+void dt_bf16(int64_t rows, int64_t mul, int64_t block, const T* dg, const torch::Tensor& w_t_pairs,
+             torch::Tensor& dg_rows, torch::Tensor& dt) {
+  if constexpr (std::is_same_v<T, float>) {
+    uint16_t* a = bfloat16_bits(dg_rows);
+    blas::to_pair_rows(dg, rows, mul, a);
+    blas::bf16_pair_gemm(rows, block, mul, a, blas::even(mul), bfloat16_bits(w_t_pairs), bfloat16_bits(dt), block);
+  }
+}
+
+// Under bf16-mixed (float32 only), a chunk's part of dW^T += dG^T T (dw [U, (c, H)]), from dg
+// [rows, U] (packed into dg_pairs) and t16, the chunk's T in pairs of rows.
+template <typename T>
+void weight_gradient_bf16(int64_t rows, int64_t mul, int64_t block, const T* dg, const uint16_t* t16,
+                          torch::Tensor& dg_pairs, torch::Tensor& dw) {
+  if constexpr (std::is_same_v<T, float>) {
+    uint16_t* packed = bfloat16_bits(dg_pairs);
+    blas::pack_pairs_of_rows(rows, mul, dg, mul, packed);
+    blas::bf16_pair_gemm_tn(mul, block, rows, packed, t16, dw.data_ptr<float>(), true);
   }
 }
 
@@ -493,7 +590,7 @@ torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in, b
     const auto paths = path_coefficients<T>(group);
     const torch::Tensor w = weight_by_column(in.weight, group, raw.hidden);  // [(c, H), U]
     std::vector<uint16_t> w_bf16;
-    const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w.numel(), w_bf16);
+    const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w_bf16);
     const auto chunks = atom_chunks(raw.offsets, raw.num_nodes, d, raw.hidden, columns, mul);
     struct Buffers {
       torch::Tensor x, gt;  // x: a chunk's X (stage 1)
@@ -511,10 +608,9 @@ torch::Tensor forward_impl(const KernelPlan& plan, const KernelConvInputs& in, b
       const int64_t rows = (a1 - a0) * d, m = gemm_rows(mixed, rows, chunks.chunk * d);
       T* x = b.x.template data_ptr<T>();
       edge_messages(raw, group, paths, raw.offsets[a0], raw.offsets[a1], x, b.cy);
-      const uint16_t* t16 = gather_chunk(raw, mixed, d, columns, x, a0, a1, m, b.stage2);
+      const uint16_t* t16 = gather_chunk(raw, mixed, Bf16Layout::row_major, d, columns, x, a0, a1, m, b.stage2);
       const T* t = t16 ? nullptr : b.stage2.t.template data_ptr<T>();
-      large_gemm(false, false, m, mul, block, t, t16, block, w.data_ptr<T>(), w16, mul, T(0),
-                 b.gt.template data_ptr<T>(), mul);
+      stage3_gemm(m, mul, block, t, t16, w.data_ptr<T>(), w16, b.gt.template data_ptr<T>());
       scatter_output(group, d, b.gt.template data_ptr<T>(), a0, a1, output.data_ptr<T>(), dim_out);
     });
   }
@@ -556,72 +652,77 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
     }
     const torch::Tensor dgt = torch::cat(pieces, 1).transpose(1, 2).contiguous();
     const torch::Tensor w = weight_by_column(in.weight, group, hidden);
-    std::vector<uint16_t> w_bf16;
-    const uint16_t* w16 = bf16_copy(mixed, w.data_ptr<T>(), w.numel(), w.numel(), w_bf16);
+    const torch::Tensor w_t_pairs = mixed ? bf16_transposed_weight(w) : torch::Tensor();  // dT's W^T
     const auto chunks = atom_chunks(raw.offsets, raw.num_nodes, d, hidden, columns, mul);
     // Each thread's part of dW, keyed by its first range and summed in range order below, so
     // that the result does not depend on which thread finishes first.
     std::mutex dw_mutex;
     std::vector<std::pair<int64_t, torch::Tensor>> dw_parts;
     struct Buffers {
-      torch::Tensor x, dx, dw, dt;    // x: a chunk's X, dx: one atom's dX
-      torch::Tensor x16, dt_packed;   // under bf16-mixed: x in bfloat16, one atom's dT packed
+      torch::Tensor x, dx, dw, dt;  // x: a chunk's X, dx: one atom's dX; dw: [(c, H), u], under bf16-mixed [u, (c, H)]
+      torch::Tensor x16, dt_packed;  // under bf16-mixed: x in bfloat16, one atom's dT packed,
+      torch::Tensor dg_rows;         // and a chunk's dG in pairs of rows or, for dT, of columns
       Stage2Buffers stage2;
       std::vector<T> cy, m;  // stage 1's per-path scratch
-      std::vector<uint16_t> dg_bf16;
     };
     const auto setup = [&](int64_t first_range) {
       Buffers b;
+      const auto bf16 = options.dtype(torch::kBFloat16);
       if (need_x) b.x = torch::empty({chunks.max_chunk_edges, width}, options);
       if (need_dx) b.dx = torch::empty({chunks.max_atom_edges, width}, options);
-      if (mixed && need_radial) {
-        b.x16 = torch::empty({chunks.max_chunk_edges, blas::even(width)}, options.dtype(torch::kBFloat16));
-      }
+      if (mixed && need_radial) b.x16 = torch::empty({chunks.max_chunk_edges, blas::even(width)}, bf16);
       if (mixed && (need_radial || need_dx)) {
-        b.dt_packed = torch::empty({blas::even(width) * blas::even(hidden)}, options.dtype(torch::kBFloat16));
+        b.dt_packed = torch::empty({blas::even(width) * blas::even(hidden)}, bf16);
       }
+      if (mixed) b.dg_rows = torch::empty({blas::even(chunks.chunk * d) * blas::even(mul)}, bf16);
       if (need_weight) {
         b.stage2 = stage2_buffers(mixed, chunks.chunk * d, block, width, hidden, chunks.max_atom_edges, options);
-        b.dw = torch::zeros({block, mul}, options);
+        b.dw = mixed ? torch::zeros({mul, block}, options) : torch::zeros({block, mul}, options);
         std::lock_guard<std::mutex> lock(dw_mutex);
         dw_parts.emplace_back(first_range, b.dw);
       }
-      if (need_radial || need_dx) b.dt = torch::empty({chunks.chunk * d, block}, options);
+      if (need_radial || need_dx) b.dt = torch::empty({chunks.chunk * d, block}, mixed ? bf16 : options);
       return b;
     };
     for_each_chunk(chunks, setup, [&](Buffers& b, int64_t a0, int64_t a1) {
-      const int64_t rows = (a1 - a0) * d, m = gemm_rows(mixed, rows, chunks.chunk * d);
-      const int64_t e_begin = raw.offsets[a0];
+      const int64_t rows = (a1 - a0) * d, e_begin = raw.offsets[a0];
       T* x = need_x ? b.x.template data_ptr<T>() : nullptr;
       if (need_x) edge_messages(raw, group, paths, e_begin, raw.offsets[a1], x, b.cy);
       if (mixed && need_radial) bf16_rows_in_pairs(x, raw.offsets[a1] - e_begin, width, b.x16);
       const T* dg = dgt.data_ptr<T>() + a0 * d * mul;
-      const uint16_t* dg16 = bf16_copy(mixed, dg, rows * mul, m * mul, b.dg_bf16);
-      if (need_weight) {  // dW += T^T dG
-        const uint16_t* t16 = gather_chunk(raw, mixed, d, columns, x, a0, a1, m, b.stage2);
-        const T* t = t16 ? nullptr : b.stage2.t.template data_ptr<T>();
-        large_gemm(true, false, block, mul, m, t, t16, block, dg, dg16, mul, T(1), b.dw.template data_ptr<T>(), mul);
+      if (need_weight) {  // dW += T^T dG, or under bf16-mixed dW^T += dG^T T with T in pairs of rows
+        const uint16_t* t16 =
+            gather_chunk(raw, mixed, Bf16Layout::pairs_of_rows, d, columns, x, a0, a1, rows, b.stage2);
+        if (t16) {
+          weight_gradient_bf16(rows, mul, block, dg, t16, b.dg_rows, b.dw);
+        } else {
+          blas::gemm(true, false, block, mul, rows, T(1), b.stage2.t.template data_ptr<T>(), block, dg, mul, T(1),
+                     b.dw.template data_ptr<T>(), mul);
+        }
       }
       if (!need_radial && !need_dx) return;
-      // dT = dG W^T, then per atom: dh[e] += X[e] dT_A ([(i, c)] . [(i, c), H]), dX[e] = h[e] dT_A^T,
-      // and dX through stage 1's backward while the atom's dX is in cache.
-      const T* dt = b.dt.template data_ptr<T>();
-      large_gemm(false, true, m, block, mul, dg, dg16, mul, w.data_ptr<T>(), w16, mul, T(0), b.dt.template data_ptr<T>(),
-                 block);
+      // dT = dG W^T (under bf16-mixed in bfloat16), then per atom: dh[e] += X[e] dT_A
+      // ([(i, c)] . [(i, c), H]), dX[e] = h[e] dT_A^T, and dX through stage 1's backward while the
+      // atom's dX is in cache.
+      if (mixed) {
+        dt_bf16(rows, mul, block, dg, w_t_pairs, b.dg_rows, b.dt);
+      } else {
+        blas::gemm(false, true, rows, block, mul, T(1), dg, mul, w.data_ptr<T>(), mul, T(0),
+                   b.dt.template data_ptr<T>(), block);
+      }
       for (int64_t a = a0; a < a1; ++a) {
         const int64_t e0 = raw.offsets[a], n = raw.offsets[a + 1] - e0;
         if (n == 0) continue;
-        const T* dta = dt + (a - a0) * width * hidden;
+        const int64_t dt_offset = (a - a0) * width * hidden;  // dT_A [(i, c), H] in the chunk's dT
         T* dx = need_dx ? b.dx.template data_ptr<T>() : nullptr;
         if (mixed) {
-          if constexpr (std::is_same_v<T, float>) {
-            atom_backward_bf16(n, width, hidden, dta,
-                               need_radial ? bfloat16_bits(b.x16) + (e0 - e_begin) * blas::even(width) : nullptr,
-                               need_dx ? bfloat16_bits(radial16) + e0 * blas::even(hidden) : nullptr,
-                               need_radial ? grads.radial.data_ptr<T>() + e0 * hidden : nullptr, dx,
-                               bfloat16_bits(b.dt_packed));
-          }
+          atom_backward_bf16(n, width, hidden, bfloat16_bits(b.dt) + dt_offset,
+                             need_radial ? bfloat16_bits(b.x16) + (e0 - e_begin) * blas::even(width) : nullptr,
+                             need_dx ? bfloat16_bits(radial16) + e0 * blas::even(hidden) : nullptr,
+                             need_radial ? grads.radial.data_ptr<T>() + e0 * hidden : nullptr, dx,
+                             bfloat16_bits(b.dt_packed));
         } else {
+          const T* dta = b.dt.template data_ptr<T>() + dt_offset;
           if (need_radial) {
             blas::gemm(false, false, n, hidden, width, T(1), x + (e0 - e_begin) * width, width, dta, hidden, T(1),
                        grads.radial.data_ptr<T>() + e0 * hidden, hidden);
@@ -638,7 +739,7 @@ KernelConvGradients backward_impl(const KernelPlan& plan, const KernelConvInputs
     });
     if (need_weight) {
       std::sort(dw_parts.begin(), dw_parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-      add_weight_parts<T>(group, hidden, dw_parts, grads.weight);
+      add_weight_parts<T>(group, hidden, dw_parts, mixed, grads.weight);
     }
   }
   if (need_features) {

@@ -1,7 +1,8 @@
 // The bf16-mixed per-atom GEMM of the fused op's backward pass (src/nn/bf16_pair_gemm.h).
 //
 // Packing is exact: each packed value is to_bfloat16() of its element of B, bit for bit, for
-// shapes with odd k (the missing row is zero) and n off the 16-lane vectors.
+// shapes with odd k (the missing row is zero) and n off the 16-lane vectors; packing B given in
+// bfloat16 moves its bits unchanged.
 //
 // The product: with Â and B̂ the bfloat16 values of A and B, each product Â[i, k] B̂[k, j] is
 // exact in float32 (8 significant bits times 8 fit in 24, and the test's values are far from
@@ -10,7 +11,8 @@
 // gamma_k = k u / (1 - k u), u = 2^-24 (Higham, Accuracy and Stability of Numerical
 // Algorithms, (3.5)). The reference sums in float64 from the same bfloat16 values. Where C is
 // rounded to bfloat16 (bf16_pair_gemm_tn), round to nearest with 8 significant bits adds at
-// most 2^-8 of the float32 sum's magnitude, itself at most |exact| + that bound.
+// most 2^-8 of the float32 sum's magnitude, itself at most |exact| + that bound. Writing C in
+// pairs of rows (the tn product with row offsets) must give the row-major product's bits.
 
 #include <gtest/gtest.h>
 
@@ -82,22 +84,40 @@ TEST(Bf16PairGemm, PackingRowsOrColumnsGivesEachPairOfRowsRoundedToBfloat16) {
   for (const auto& s : kShapes) {
     const auto c = pack_case(s, generator);
     const size_t size = c.expected.size();
-    std::vector<uint16_t> from_rows(size + 8, 0xdead), from_columns(size + 8, 0xdead);  // + 8: nothing written past
-    pack_pairs_of_rows(s.k, s.n, c.b.data(), s.n, from_rows.data());
-    pack_pairs_of_columns(s.k, s.n, c.bt.data(), s.k, from_columns.data());
-    for (size_t i = 0; i < size; ++i) {
-      ASSERT_EQ(from_rows[i], c.expected[i]) << "rows: n " << s.n << ", k " << s.k << ", element " << i;
-      ASSERT_EQ(from_columns[i], c.expected[i]) << "columns: n " << s.n << ", k " << s.k << ", element " << i;
-    }
-    for (size_t i = size; i < size + 8; ++i) {
-      EXPECT_EQ(from_rows[i], 0xdead) << "rows wrote past the end: n " << s.n << ", k " << s.k;
-      EXPECT_EQ(from_columns[i], 0xdead) << "columns wrote past the end: n " << s.n << ", k " << s.k;
+    // The same B and Bt in bfloat16, rounded as packing rounds.
+    std::vector<uint16_t> b16(c.b.size()), bt16(c.bt.size());
+    to_bfloat16(c.b.data(), int64_t(c.b.size()), b16.data());
+    to_bfloat16(c.bt.data(), int64_t(c.bt.size()), bt16.data());
+    std::vector<std::vector<uint16_t>> packed(4, std::vector<uint16_t>(size + 8, 0xdead));  // + 8: nothing written past
+    pack_pairs_of_rows(s.k, s.n, c.b.data(), s.n, packed[0].data());
+    pack_pairs_of_columns(s.k, s.n, c.bt.data(), s.k, packed[1].data());
+    pack_pairs_of_rows(s.k, s.n, b16.data(), s.n, packed[2].data());
+    pack_pairs_of_columns(s.k, s.n, bt16.data(), s.k, packed[3].data());
+    const char* names[4] = {"rows", "columns", "bfloat16 rows", "bfloat16 columns"};
+    for (int v = 0; v < 4; ++v) {
+      for (size_t i = 0; i < size; ++i) {
+        ASSERT_EQ(packed[v][i], c.expected[i]) << names[v] << ": n " << s.n << ", k " << s.k << ", element " << i;
+      }
+      for (size_t i = size; i < size + 8; ++i) {
+        EXPECT_EQ(packed[v][i], 0xdead) << names[v] << " wrote past the end: n " << s.n << ", k " << s.k;
+      }
     }
   }
 }
 
-void expect_product_within_bound(bool accumulate) {
-  std::mt19937 generator(accumulate ? 8 : 7);
+// How the product's C is given: float32 from zero, float32 added to, or rounded to bfloat16.
+enum class Output { float32, accumulate, bfloat16 };
+
+// The bound on |C - exact| for a float32 sum of k products of total `magnitude`, and its rounding
+// to bfloat16 where C is bfloat16.
+double product_bound(int64_t k, double exact, double magnitude, bool rounded) {
+  const double sum_bound = float32_sum_gamma(k) * magnitude;
+  return rounded ? sum_bound + std::ldexp(1.0, -8) * (std::abs(exact) + sum_bound) : sum_bound;
+}
+
+void expect_product_within_bound(Output output) {
+  const bool accumulate = output == Output::accumulate, rounded = output == Output::bfloat16;
+  std::mt19937 generator(7 + int(output));
   for (const auto& s : kShapes) {
     const auto c = pack_case(s, generator);
     std::vector<uint16_t> packed(c.expected.size());
@@ -111,7 +131,15 @@ void expect_product_within_bound(bool accumulate) {
     const int64_t ldc = s.n + 2;
     const auto start = normal_floats(size_t(s.m * ldc), generator);
     std::vector<float> out = start;
-    bf16_pair_gemm(s.m, s.n, s.k, a16.data(), lda, packed.data(), out.data(), ldc, accumulate);
+    std::vector<uint16_t> out16(start.size());
+    to_bfloat16(start.data(), int64_t(start.size()), out16.data());
+    const std::vector<uint16_t> start16 = out16;
+    if (rounded) {
+      bf16_pair_gemm(s.m, s.n, s.k, a16.data(), lda, packed.data(), out16.data(), ldc);
+      for (size_t i = 0; i < out.size(); ++i) out[i] = bfloat16_value(out16[i]);
+    } else {
+      bf16_pair_gemm(s.m, s.n, s.k, a16.data(), lda, packed.data(), out.data(), ldc, accumulate);
+    }
     for (int64_t i = 0; i < s.m; ++i) {
       for (int64_t j = 0; j < s.n; ++j) {
         const double c0 = accumulate ? start[size_t(i * ldc + j)] : 0.0;
@@ -123,11 +151,15 @@ void expect_product_within_bound(bool accumulate) {
           magnitude += std::abs(product);
         }
         const double value = out[size_t(i * ldc + j)];
-        ASSERT_LE(std::abs(value - exact), float32_sum_gamma(s.k) * magnitude)
+        ASSERT_LE(std::abs(value - exact), product_bound(s.k, exact, magnitude, rounded))
             << "m " << s.m << ", n " << s.n << ", k " << s.k << ": C[" << i << ", " << j << "]";
       }
       for (int64_t j = s.n; j < ldc; ++j) {
-        ASSERT_EQ(out[size_t(i * ldc + j)], start[size_t(i * ldc + j)]) << "wrote past n " << s.n;
+        if (rounded) {
+          ASSERT_EQ(out16[size_t(i * ldc + j)], start16[size_t(i * ldc + j)]) << "wrote past n " << s.n;
+        } else {
+          ASSERT_EQ(out[size_t(i * ldc + j)], start[size_t(i * ldc + j)]) << "wrote past n " << s.n;
+        }
       }
     }
   }
@@ -135,12 +167,17 @@ void expect_product_within_bound(bool accumulate) {
 
 TEST(Bf16PairGemm, ProductIsTheBfloat16ProductsSummedInFloat32) {
   if (!cpu_has_bf16_gemm()) GTEST_SKIP() << "this CPU lacks AVX-512 with AVX512_BF16";
-  expect_product_within_bound(false);
+  expect_product_within_bound(Output::float32);
 }
 
 TEST(Bf16PairGemm, AccumulatesOntoC) {
   if (!cpu_has_bf16_gemm()) GTEST_SKIP() << "this CPU lacks AVX-512 with AVX512_BF16";
-  expect_product_within_bound(true);
+  expect_product_within_bound(Output::accumulate);
+}
+
+TEST(Bf16PairGemm, ProductRoundedToBfloat16) {
+  if (!cpu_has_bf16_gemm()) GTEST_SKIP() << "this CPU lacks AVX-512 with AVX512_BF16";
+  expect_product_within_bound(Output::bfloat16);
 }
 
 TEST(Bf16PairGemm, TransposedProductRoundedToBfloat16) {
@@ -155,7 +192,6 @@ TEST(Bf16PairGemm, TransposedProductRoundedToBfloat16) {
     pack_pairs_of_rows(s.k, s.n, b.b.data(), s.n, b_packed.data());
     std::vector<uint16_t> out(size_t(s.m * s.n + 8), 0xdead);  // + 8: nothing written past C
     bf16_pair_gemm_tn(s.m, s.n, s.k, at_packed.data(), b_packed.data(), out.data());
-    const double bfloat16_u = std::ldexp(1.0, -8);
     for (int64_t i = 0; i < s.m; ++i) {
       for (int64_t j = 0; j < s.n; ++j) {
         double exact = 0.0, magnitude = 0.0;
@@ -165,13 +201,26 @@ TEST(Bf16PairGemm, TransposedProductRoundedToBfloat16) {
           exact += product;
           magnitude += std::abs(product);
         }
-        const double sum_bound = float32_sum_gamma(s.k) * magnitude;
         const double value = bfloat16_value(out[size_t(i * s.n + j)]);
-        ASSERT_LE(std::abs(value - exact), sum_bound + bfloat16_u * (std::abs(exact) + sum_bound))
+        ASSERT_LE(std::abs(value - exact), product_bound(s.k, exact, magnitude, true))
             << "m " << s.m << ", n " << s.n << ", k " << s.k << ": C[" << i << ", " << j << "]";
       }
     }
     for (size_t i = size_t(s.m * s.n); i < out.size(); ++i) ASSERT_EQ(out[i], 0xdead) << "wrote past C";
+    // The same product written in pairs of rows: row i of C as row i + 1 of a matrix of m + 1
+    // rows (so that pairs straddle C's rows), every other word, as the fused op's stage 2 writes T.
+    std::vector<int64_t> row_offsets(size_t(s.m));
+    for (int64_t i = 0; i < s.m; ++i) row_offsets[size_t(i)] = ((i + 1) / 2 * s.n) * 2 + (i + 1) % 2;
+    std::vector<uint16_t> paired(size_t(((s.m + 2) / 2) * s.n * 2), 0xdead);
+    bf16_pair_gemm_tn(s.m, s.n, s.k, at_packed.data(), b_packed.data(), row_offsets.data(), paired.data());
+    std::vector<uint16_t> expected(paired.size(), 0xdead);
+    for (int64_t i = 0; i < s.m; ++i) {
+      for (int64_t j = 0; j < s.n; ++j) expected[size_t(row_offsets[size_t(i)] + 2 * j)] = out[size_t(i * s.n + j)];
+    }
+    for (size_t i = 0; i < paired.size(); ++i) {
+      ASSERT_EQ(paired[i], expected[i]) << "pairs of rows: m " << s.m << ", n " << s.n << ", k " << s.k << ", word "
+                                        << i;
+    }
   }
 }
 

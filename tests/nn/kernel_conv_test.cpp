@@ -108,8 +108,9 @@ TEST(KernelConvFused, MatchesReferenceFloat32) {
 // bf16-mixed rounds the large GEMMs' inputs to bfloat16 (8 significant bits): the output and
 // every gradient stay within a bfloat16 rounding of float32's (relative to each tensor's
 // largest entry), and differ from them by more than float32 rounding (the bfloat16 path ran).
-// 35 atoms: on any number of threads some chunk's rows are padded to a multiple of 16 (a
-// non-finite value in the padding would reach d weight).
+// 35 atoms: on any number of threads some chunk's stage-3 rows are padded to a multiple of 16,
+// and some chunk has an odd number of rows, whose T in pairs of rows ends in a zero partner (a
+// non-finite value in either would reach the output or d weight).
 TEST(KernelConvFused, Bf16MixedStaysWithinBfloat16RoundingOfFloat32) {
   if (!cpu_has_bf16_gemm()) GTEST_SKIP() << "this CPU has neither AVX512_BF16 nor AMX";
   auto p = make_problem("64x0+21x1", "64x0+21x0+21x1", 2, torch::kFloat, {7, 11, 4, 1, 9, 3}, 16, 42);
