@@ -34,11 +34,13 @@ using Shape = e3::testing::GemmShape;
 using e3::testing::float32_sum_gamma;
 using e3::testing::normal_floats;
 
-// The fused op's shapes (m = an atom's edges; n, k = H = 128 and d * P = 381 or 85) and the
-// kernel's remainders: rows past blocks of 6, columns past vectors of 16 and blocks of 64, odd k,
-// and k = 0 (an atom without edges).
-const Shape kShapes[] = {{1, 1, 1},     {5, 17, 3},    {6, 64, 2},    {7, 65, 33},  {13, 128, 381}, {18, 381, 128},
-                         {28, 85, 128}, {18, 128, 85}, {381, 128, 19}, {3, 15, 31}, {12, 200, 64},  {4, 70, 0}};
+// The fused op's shapes (m = an atom's edges or a chunk's rows; n, k = H = 128, d * P = 381 or 85
+// and U = 21) and the kernel's remainders: rows past blocks of 6, columns past vectors of 16 and
+// blocks of 64, odd k, and k = 0 (an atom without edges).
+const Shape kShapes[] = {{1, 1, 1},      {5, 17, 3},     {6, 64, 2},     {7, 65, 33},   {13, 128, 381},
+                         {18, 381, 128}, {28, 85, 128},  {18, 128, 85},  {381, 128, 19}, {3, 15, 31},
+                         {12, 200, 64},  {4, 70, 0},     {63, 21, 381},  {47, 16, 9},   {45, 150, 40},
+                         {31, 40, 7}};
 
 float bfloat16_value(uint16_t bits) {
   const uint32_t word = uint32_t(bits) << 16;
