@@ -1,5 +1,5 @@
 #pragma once
-// bfloat16 GEMM with float32 accumulation for the fused kernels' large GEMMs under
+// bfloat16 GEMM with float32 accumulation for the fused kernel's stage 3 under
 // GemmPrecision::bf16_mixed (e3/nn/gemm_precision.h), through oneDNN's matmul primitive,
 // which uses AMX tiles or AVX512_BF16 dot products where the CPU has them. Callable from
 // inside at::parallel_for regions like blas::gemm (blas.h): each thread keeps its own

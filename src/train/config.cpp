@@ -134,8 +134,8 @@ const std::vector<ConfigKey>& config_keys() {
       {"eval_batch_size", T::integer, 64, "molecules per batch when evaluating"},
       {"dtype", T::string, "float32", "float32 or float64"},
       {"precision", T::string, "float32",
-       "float32, or bf16-mixed: the convolutions' large GEMMs take bfloat16 inputs with float32 accumulation where "
-       "the CPU has AVX512_BF16 or AMX (weights, optimizer and reductions stay float32)"},
+       "float32, or bf16-mixed: the GEMMs of the convolutions and radial MLPs take bfloat16 inputs with float32 "
+       "accumulation where the CPU has AVX512_BF16 or AMX (weights, optimizer and reductions stay float32)"},
   };
   return keys;
 }

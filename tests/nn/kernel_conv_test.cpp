@@ -105,7 +105,7 @@ TEST(KernelConvFused, MatchesReferenceFloat32) {
   expect_fused_matches_reference("42x0+14x1+8x2", "42x0+22x0+14x1+8x2", 2, torch::kFloat, 1e-5);
 }
 
-// bf16-mixed rounds the large GEMMs' inputs to bfloat16 (8 significant bits): the output and
+// bf16-mixed rounds every GEMM's inputs to bfloat16 (8 significant bits): the output and
 // every gradient stay within a bfloat16 rounding of float32's (relative to each tensor's
 // largest entry), and differ from them by more than float32 rounding (the bfloat16 path ran).
 // 35 atoms: on any number of threads some chunk's stage-3 rows are padded to a multiple of 16,

@@ -1,6 +1,6 @@
 #pragma once
-// The arithmetic of the GEMMs of the fused convolution (its large ones, stage 3 and its
-// backward, and its per-atom ones, see src/nn/kernel_conv_cpu.cpp) and of the radial MLPs
+// The arithmetic of the GEMMs of the fused convolution (stages 2 and 3 and their backward,
+// see src/nn/kernel_conv_cpu.cpp) and of the radial MLPs
 // (dense_matmul): float32 throughout, or bfloat16 inputs with float32 accumulation and output.
 // Weights, gradients, optimizer state and every reduction outside those GEMMs stay in the
 // model's dtype either way.

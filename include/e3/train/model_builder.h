@@ -48,7 +48,7 @@ std::vector<data::TargetStatistics> fit_output_layers(models::MoleculeNetImpl& m
 /// The radius edges are built with for a configuration: its radial basis' cutoff.
 double config_cutoff(const TrainConfig& config);
 
-/// The precision of the convolutions' large GEMMs (the "precision" key), as this CPU runs
+/// The precision of the GEMMs of the convolutions and radial MLPs (the "precision" key), as this CPU runs
 /// it: bf16-mixed on a CPU without AVX512_BF16 or AMX runs float32 (precision_notice() says so).
 nn::GemmPrecision config_precision(const TrainConfig& config);
 
