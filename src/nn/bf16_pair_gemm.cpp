@@ -14,6 +14,7 @@
 // masked-off lanes (there are none here) and then warn that it may be used uninitialized.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
+// BMI2 (for _pdep_u32) comes with every CPU that has AVX-512.
 #define E3_PAIR_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,bmi2")))
 
 namespace e3::nn::blas {
@@ -56,7 +57,7 @@ E3_PAIR_TARGET __attribute__((always_inline)) inline void transpose16(__m512i r[
 }
 
 // 16 values of a row of B as bfloat16 (the lanes past `mask` zero), from float32 (rounded as
-// to_bfloat16() rounds) or from bfloat16 bits (as they are); `Pair` loads 32 values, two such.
+// to_bfloat16() rounds) or from bfloat16 bits (as they are); load32() loads 32 values, two such.
 E3_PAIR_TARGET __attribute__((always_inline)) inline __m256i load16(const float* src, __mmask16 mask) {
   return reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, src)));
 }

@@ -253,8 +253,8 @@ void gather_to_atoms(const Raw<T>& raw, int64_t d, int64_t columns, const T* x, 
   }
 }
 
-// How stage 2 lays out a chunk's T [rows, H * P] under bf16-mixed: row major for stage 3 and dT
-// (oneDNN's GEMMs), or in pairs of rows (pack_pairs_of_rows()'s layout) for the weight gradient
+// How stage 2 lays out a chunk's T [rows, H * P] under bf16-mixed: row major for stage 3
+// (oneDNN's GEMM), or in pairs of rows (pack_pairs_of_rows()'s layout) for the weight gradient
 // on bf16_pair_gemm's kernel.
 enum class Bf16Layout { row_major, pairs_of_rows };
 
